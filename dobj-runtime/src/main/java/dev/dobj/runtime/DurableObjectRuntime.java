@@ -1,0 +1,352 @@
+package dev.dobj.runtime;
+
+import dev.dobj.DurableObject;
+import dev.dobj.DurableObjectId;
+import dev.dobj.DurableObjectNamespace;
+import dev.dobj.DurableObjectStub;
+import dev.dobj.Env;
+import dev.dobj.runtime.internal.activation.Namespace;
+import dev.dobj.runtime.internal.activation.ObjectHost;
+import dev.dobj.runtime.internal.activation.Settings;
+import dev.dobj.runtime.time.RuntimeClock;
+import dev.dobj.rpc.codec.References;
+import dev.dobj.rpc.codec.RpcCodec;
+import dev.dobj.rpc.codec.StubReference;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Hosts Durable Objects in this JVM.
+ *
+ * <pre>{@code
+ * try (DurableObjectRuntime runtime =
+ *     DurableObjectRuntime.builder().bind("COUNTER", CounterObject.class).build()) {
+ *   DurableObjectNamespace<Counter> counters = runtime.env().namespace("COUNTER", Counter.class);
+ *   long n = counters.getByName("a").call().increment();
+ * }
+ * }</pre>
+ *
+ * <p>Every binding is a namespace: a Durable Object class and the unique key its ids derive from
+ * (by default the binding name). Time, threads and randomness are injected through the builder,
+ * so tests can drive eviction and timeouts with a {@link dev.dobj.runtime.time.ManualClock}.
+ *
+ * <p>Thread-safe. {@link #close()} resets every live object (their callers get a reset error) and
+ * stops the runtime's timers.
+ */
+public final class DurableObjectRuntime implements AutoCloseable {
+  private final Map<String, ObjectHost> hosts;
+  private final Settings settings;
+  private final Env env;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile RuntimeClock.Timer sweeper;
+
+  private DurableObjectRuntime(Builder b) {
+    this.settings =
+        new Settings(
+            b.clock,
+            b.turnThreads,
+            b.random,
+            b.idleTimeout,
+            b.criticalSectionTimeout,
+            b.maxQueuedEvents,
+            64);
+    Map<String, ObjectHost> byBinding = new LinkedHashMap<>();
+    RuntimeReferences references = new RuntimeReferences();
+    RpcCodec codec = new RpcCodec(references);
+    for (Binding binding : b.bindings.values()) {
+      byBinding.put(
+          binding.name,
+          new ObjectHost(binding.name, binding.uniqueKey, binding.objectClass, settings, codec));
+    }
+    this.hosts = Collections.unmodifiableMap(byBinding);
+    this.env = new BoundEnv(hosts, Map.copyOf(b.vars));
+    references.env = env;
+    for (ObjectHost host : hosts.values()) {
+      host.env(env);
+    }
+    scheduleSweep();
+  }
+
+  /** A builder with the defaults: wall clock, virtual threads, 70 s idle timeout. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The application's bindings: namespaces and variables. */
+  public Env env() {
+    return env;
+  }
+
+  /** How many objects of {@code binding} are in memory now (for tests and metrics). */
+  public int liveObjects(String binding) {
+    ObjectHost host = hosts.get(binding);
+    if (host == null) {
+      throw new IllegalArgumentException("No Durable Object namespace is bound as " + binding);
+    }
+    return host.liveCount();
+  }
+
+  /** Evicts every object that has been idle for the idle timeout, now. */
+  public void evictIdleObjects() {
+    for (ObjectHost host : hosts.values()) {
+      host.evictIdle();
+    }
+  }
+
+  private void scheduleSweep() {
+    if (closed.get()) {
+      return;
+    }
+    Duration every = settings.idleTimeout().dividedBy(7);
+    if (every.compareTo(Duration.ofSeconds(10)) > 0) {
+      every = Duration.ofSeconds(10);
+    }
+    if (every.isZero()) {
+      every = Duration.ofMillis(1);
+    }
+    sweeper =
+        settings
+            .clock()
+            .schedule(
+                every,
+                () -> {
+                  evictIdleObjects();
+                  scheduleSweep();
+                });
+  }
+
+  /** Resets every live object and stops the runtime's timers. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      RuntimeClock.Timer t = sweeper;
+      if (t != null) {
+        t.cancel();
+      }
+      for (ObjectHost host : hosts.values()) {
+        host.resetAll("the runtime was closed");
+      }
+    }
+  }
+
+  /** How a runtime is built. Not thread-safe; build once. */
+  public static final class Builder {
+    private final Map<String, Binding> bindings = new LinkedHashMap<>();
+    private final Map<String, String> vars = new LinkedHashMap<>();
+    private RuntimeClock clock = RuntimeClock.system();
+    private ThreadFactory turnThreads = Thread.ofVirtual().name("dobj-turn-", 0).factory();
+    private SecureRandom random = new SecureRandom();
+    private Duration idleTimeout = Duration.ofSeconds(70);
+    private Duration criticalSectionTimeout = Duration.ofSeconds(30);
+    private int maxQueuedEvents = 10_000;
+
+    private Builder() {}
+
+    /**
+     * Binds {@code objectClass} as namespace {@code binding}, with the binding name as its unique
+     * key.
+     *
+     * @throws IllegalArgumentException if the binding is taken or the name is blank
+     */
+    public Builder bind(String binding, Class<? extends DurableObject> objectClass) {
+      return bind(binding, objectClass, binding);
+    }
+
+    /**
+     * Binds {@code objectClass} as namespace {@code binding}; its ids derive from {@code
+     * uniqueKey}, so they stay the same when the class or binding is renamed.
+     *
+     * @throws IllegalArgumentException if the binding is taken or a name is blank
+     */
+    public Builder bind(
+        String binding, Class<? extends DurableObject> objectClass, String uniqueKey) {
+      Objects.requireNonNull(objectClass, "objectClass");
+      if (binding == null || binding.isBlank()) {
+        throw new IllegalArgumentException("A binding name must not be blank");
+      }
+      if (uniqueKey == null || uniqueKey.isBlank()) {
+        throw new IllegalArgumentException(
+            "The unique key of binding " + binding + " must not be blank");
+      }
+      if (bindings.containsKey(binding)) {
+        throw new IllegalArgumentException("Binding " + binding + " is already bound");
+      }
+      bindings.put(binding, new Binding(binding, objectClass, uniqueKey));
+      return this;
+    }
+
+    /** Adds a plain variable to the environment. */
+    public Builder var(String name, String value) {
+      vars.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** The source of time and timers (a {@code ManualClock} in tests). */
+    public Builder clock(RuntimeClock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Makes the threads that run turns; virtual threads by default. */
+    public Builder turnThreads(ThreadFactory factory) {
+      this.turnThreads = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /** The source of unique ids. */
+    public Builder random(SecureRandom random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * How long an idle object stays in memory (default 70 s).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive(timeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * How long a critical section or constructor may run before the object is reset (default 30
+     * s, as on Cloudflare).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder criticalSectionTimeout(Duration timeout) {
+      this.criticalSectionTimeout = positive(timeout, "criticalSectionTimeout");
+      return this;
+    }
+
+    /**
+     * How many events may wait per object before calls are refused as overloaded (default
+     * 10,000).
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder maxQueuedEvents(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxQueuedEvents must be at least 1, got " + max);
+      }
+      this.maxQueuedEvents = max;
+      return this;
+    }
+
+    /**
+     * Builds the runtime.
+     *
+     * @throws IllegalArgumentException if a bound class cannot be a Durable Object (abstract, or no
+     *     {@code (DurableObjectState, Env)} constructor)
+     */
+    public DurableObjectRuntime build() {
+      return new DurableObjectRuntime(this);
+    }
+
+    private static Duration positive(Duration d, String what) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+
+  private record Binding(String name, Class<? extends DurableObject> objectClass, String uniqueKey) {}
+
+  /** How stubs and ids inside RPC values are copied and resolved. */
+  private static final class RuntimeReferences implements References {
+    volatile Env env;
+
+    @Override
+    public DurableObjectStub<?> copyStub(DurableObjectStub<?> stub) {
+      return stub;
+    }
+
+    @Override
+    public StubReference toReference(DurableObjectStub<?> stub) {
+      return new StubReference(bindingOf(stub), stub.id().toString(), stub.id().name());
+    }
+
+    @Override
+    public DurableObjectStub<?> fromReference(StubReference ref, Class<?> rpcInterface) {
+      DurableObjectNamespace<?> ns = env.namespace(ref.binding(), rpcInterface);
+      DurableObjectId id = ns.idFromString(ref.id());
+      return ns.get(ref.name().map(ns::idFromName).filter(id::equals).orElse(id));
+    }
+
+    @Override
+    public DurableObjectId idFromReference(String hex, Optional<String> name) {
+      BoundEnv e = (BoundEnv) env;
+      for (ObjectHost host : e.hosts.values()) {
+        try {
+          DurableObjectId id = host.key().idFromString(hex);
+          return name.map(n -> host.key().withName(id, n)).orElse(id);
+        } catch (IllegalArgumentException notThisOne) {
+          // try the next namespace
+        }
+      }
+      throw new IllegalArgumentException(
+          "Durable Object ID " + hex + " is not valid for any namespace of this application");
+    }
+
+    private String bindingOf(DurableObjectStub<?> stub) {
+      String s = stub.toString();
+      int open = s.indexOf('[');
+      int space = s.indexOf(' ', open);
+      return s.substring(open + 1, space);
+    }
+  }
+
+  /** The environment: namespaces by binding, and variables. */
+  private static final class BoundEnv implements Env {
+    final Map<String, ObjectHost> hosts;
+    private final Map<String, String> vars;
+    private final ConcurrentHashMap<Map.Entry<String, Class<?>>, DurableObjectNamespace<?>> views =
+        new ConcurrentHashMap<>();
+
+    BoundEnv(Map<String, ObjectHost> hosts, Map<String, String> vars) {
+      this.hosts = hosts;
+      this.vars = vars;
+    }
+
+    @Override
+    public <T> DurableObjectNamespace<T> namespace(String binding, Class<T> rpcInterface) {
+      Objects.requireNonNull(binding, "binding");
+      Objects.requireNonNull(rpcInterface, "rpcInterface");
+      if (!rpcInterface.isInterface()) {
+        throw new IllegalArgumentException(
+            rpcInterface.getName() + " is not an interface: stubs are typed by an RPC interface");
+      }
+      ObjectHost host = hosts.get(binding);
+      if (host == null) {
+        throw new IllegalArgumentException(
+            "No Durable Object namespace is bound as \"" + binding + "\"; bound: " + hosts.keySet());
+      }
+      @SuppressWarnings("unchecked")
+      DurableObjectNamespace<T> ns =
+          (DurableObjectNamespace<T>)
+              views.computeIfAbsent(
+                  Map.entry(binding, rpcInterface), k -> new Namespace<>(host, rpcInterface));
+      return ns;
+    }
+
+    @Override
+    public Optional<String> var(String name) {
+      return Optional.ofNullable(vars.get(name));
+    }
+
+    @Override
+    public Map<String, String> vars() {
+      return vars;
+    }
+  }
+}

@@ -1,0 +1,412 @@
+package dev.dobj.runtime.internal.activation;
+
+import dev.dobj.CriticalSection;
+import dev.dobj.DurableObject;
+import dev.dobj.DurableObjectException;
+import dev.dobj.DurableObjectId;
+import dev.dobj.DurableObjectState;
+import dev.dobj.fetch.WebSocket;
+import dev.dobj.fetch.WebSocketAutoResponse;
+import dev.dobj.runtime.internal.gate.InputGate;
+import dev.dobj.runtime.internal.gate.OutputGate;
+import dev.dobj.runtime.time.RuntimeClock;
+import dev.dobj.storage.Storage;
+import java.lang.reflect.InvocationTargetException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One live instance of a Durable Object: the user's object, its input gate, and the state handle
+ * ({@code ctx}) it was constructed with.
+ *
+ * <p><b>Turns.</b> Every event runs as a turn while its thread holds the {@link InputGate} token.
+ * The thread is either a runner (a virtual thread from the settings' factory, started when an
+ * event arrives at a free gate and kept while the queue has work) or the caller's own thread, when
+ * a blocking call finds the object idle and runs its turn inline. {@link #CURRENT} names the
+ * activation whose turn the thread runs, so that an outgoing call can open this object's gate
+ * ({@link #awaitOutside}) and {@code ctx} methods can check they are called from a turn.
+ *
+ * <p><b>Critical sections.</b> {@link #blockConcurrencyWhile} and the constructor raise {@code
+ * criticalDepth}; while it is above zero, outgoing calls keep the gate closed. A timer resets the
+ * object if the outermost section runs too long.
+ *
+ * <p><b>Reset.</b> {@link #reset} breaks the gate (failing every queued and in-flight event with
+ * one {@link DurableObjectException}), removes this activation from its host so the next stub
+ * binding constructs a fresh one, and makes every later delivery to it fail. The user's code that
+ * is still running is not stopped; its outcome is ignored.
+ *
+ * <p><b>Eviction.</b> The host closes the gate of an idle activation; stubs bound to it bind anew.
+ *
+ * <p>Thread-safety: {@code instance} is written by the constructor turn and read by later turns,
+ * ordered by the gate's lock; {@code criticalDepth} and {@code criticalTimer} are turn-confined
+ * (only the token holder touches them); the rest is final or volatile.
+ */
+public final class Activation implements DurableObjectState, InputGate.Owner<Event> {
+  private static final Logger LOG = LoggerFactory.getLogger(Activation.class);
+  private static final ThreadLocal<Activation> CURRENT = new ThreadLocal<>();
+  private static final AtomicIntegerFieldUpdater<Activation> WAIT_UNTIL =
+      AtomicIntegerFieldUpdater.newUpdater(Activation.class, "pendingWaitUntil");
+
+  final ObjectHost host;
+  final InputGate<Event> gate;
+  private volatile DurableObjectId id;
+  // Written by the constructor turn; published to later turns by the gate's lock.
+  private DurableObject instance;
+  // turn-confined
+  private int criticalDepth;
+  // turn-confined
+  private RuntimeClock.Timer criticalTimer;
+  private volatile long lastActiveMillis;
+  private volatile int pendingWaitUntil;
+  // Set by the Java constructor, taken by start().
+  private ConstructEvent construct;
+
+  /** An activation whose gate is held by its constructor turn; call {@link #start()} once. */
+  Activation(ObjectHost host, DurableObjectId id) {
+    this.host = host;
+    this.id = id;
+    this.construct = new ConstructEvent();
+    this.gate = new InputGate<>(construct, this, host.settings.maxQueuedEvents());
+    this.lastActiveMillis = host.settings.clock().millis();
+  }
+
+  /** Starts the constructor turn. Events delivered meanwhile queue behind it. */
+  void start() {
+    ConstructEvent c = construct;
+    construct = null;
+    startRunner(c);
+  }
+
+  // ---- turns -------------------------------------------------------------------------------
+
+  @Override
+  public void startRunner(Event first) {
+    host.settings.turnThreads().newThread(() -> runLoop(first)).start();
+  }
+
+  @Override
+  public RuntimeException overloaded(int queued) {
+    return DurableObjectException.overloaded(
+        "Durable Object is overloaded. Too many requests queued. ("
+            + queued
+            + " events waiting for "
+            + describe()
+            + ")");
+  }
+
+  private void runLoop(Event first) {
+    Event e = first;
+    while (e != null) {
+      runTurn(e);
+      e = gate.next(e);
+    }
+  }
+
+  /** Runs {@code e} as a turn on the calling thread, which holds the token. */
+  void runTurn(Event e) {
+    Activation previous = CURRENT.get();
+    CURRENT.set(this);
+    try {
+      e.execute(this);
+    } finally {
+      CURRENT.set(previous);
+      lastActiveMillis = host.settings.clock().millis();
+    }
+  }
+
+  /**
+   * Delivers {@code e} for a caller that will wait for it: runs it inline if the object is idle,
+   * else queues it.
+   *
+   * @return false if this activation was evicted (bind anew and retry)
+   * @throws RuntimeException the reset cause if the activation is broken; overload
+   */
+  boolean deliverBlocking(Event e) {
+    switch (gate.tryEnter(e)) {
+      case ENTERED -> {
+        runTurn(e);
+        gate.finish(e);
+        return true;
+      }
+      case BUSY -> {
+        return gate.submit(e);
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * Queues {@code e} without waiting.
+   *
+   * @return false if this activation was evicted
+   */
+  boolean deliverAsync(Event e) {
+    return gate.submit(e);
+  }
+
+  /**
+   * Runs {@code waiting} (which blocks on something outside the object) with the calling turn's
+   * input gate open, so other events of that object may run meanwhile; then takes the gate back,
+   * behind the events queued before. Inside a critical section, or outside any turn, it just runs
+   * {@code waiting}.
+   */
+  static <T> T awaitOutside(Supplier<T> waiting) {
+    Activation caller = CURRENT.get();
+    if (caller == null || caller.criticalDepth > 0) {
+      return waiting.get();
+    }
+    caller.gate.suspend();
+    try {
+      return waiting.get();
+    } finally {
+      caller.gate.reenter();
+    }
+  }
+
+  /** The activation whose turn the calling thread runs, if any. */
+  static Activation current() {
+    return CURRENT.get();
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  /** The constructor, run as the first turn, inside a critical section. */
+  final class ConstructEvent extends Event {
+    @Override
+    void execute(Activation a) {
+      enterCritical("the constructor");
+      try {
+        instance = host.construct(Activation.this);
+      } catch (InvocationTargetException ite) {
+        Throwable cause = ite.getCause();
+        reset(resetError("its constructor threw " + cause, cause));
+      } catch (ReflectiveOperationException | RuntimeException | Error e) {
+        reset(resetError("its constructor could not run: " + e, e));
+      } finally {
+        exitCritical();
+      }
+    }
+
+    @Override
+    protected void reject(RuntimeException cause) {
+      // Nobody waits for the constructor itself; the events behind it carry the failure.
+    }
+  }
+
+  DurableObject instance() {
+    return instance;
+  }
+
+  /**
+   * Resets this activation with {@code cause} (idempotent): fails every queued and in-flight
+   * event, forgets it in the host, and logs one line.
+   */
+  void reset(DurableObjectException cause) {
+    if (gate.breakWith(cause)) {
+      host.forget(this);
+      LOG.warn("Durable Object {} reset: {}", describe(), cause.getMessage(), cause.getCause());
+    }
+  }
+
+  DurableObjectException resetError(String why, Throwable cause) {
+    return DurableObjectException.reset(
+        "Durable Object reset because " + why + " (" + describe() + ")", cause);
+  }
+
+  /** Whether the host may evict this activation now: idle long enough and nothing pending. */
+  boolean evictIfIdle(long nowMillis, long idleMillis) {
+    if (nowMillis - lastActiveMillis < idleMillis || pendingWaitUntil > 0) {
+      return false;
+    }
+    return gate.closeIfIdle();
+  }
+
+  String describe() {
+    return host.binding + " " + id;
+  }
+
+  void adoptName(DurableObjectId named) {
+    if (id.name().isEmpty() && named.name().isPresent()) {
+      id = named;
+    }
+  }
+
+  // ---- critical sections ---------------------------------------------------------------------
+
+  private void enterCritical(String what) {
+    if (criticalDepth == 0) {
+      criticalTimer =
+          host.settings
+              .clock()
+              .schedule(
+                  host.settings.criticalSectionTimeout(),
+                  () ->
+                      reset(
+                          resetError(
+                              what
+                                  + " ran longer than "
+                                  + host.settings.criticalSectionTimeout().toSeconds()
+                                  + " s inside blockConcurrencyWhile()",
+                              null)));
+    }
+    criticalDepth++;
+  }
+
+  private void exitCritical() {
+    if (--criticalDepth == 0) {
+      criticalTimer.cancel();
+      criticalTimer = null;
+    }
+  }
+
+  private void requireTurn(String method) {
+    if (CURRENT.get() != this) {
+      throw new IllegalStateException(
+          "DurableObjectState."
+              + method
+              + "() was called outside a turn of "
+              + describe()
+              + ": call it from the object's constructor or one of its event handlers");
+    }
+  }
+
+  /** A new copy of the reset cause, if this activation is broken, so each caller gets its own. */
+  DurableObjectException brokenError() {
+    RuntimeException cause = gate.brokenCause();
+    return cause == null ? null : copyOf(cause);
+  }
+
+  static DurableObjectException copyOf(RuntimeException cause) {
+    if (cause instanceof DurableObjectException d && d.reset()) {
+      return DurableObjectException.reset(d.getMessage(), d.getCause());
+    }
+    if (cause instanceof DurableObjectException d) {
+      return d;
+    }
+    return DurableObjectException.reset(cause.getMessage(), cause);
+  }
+
+  // ---- DurableObjectState ----------------------------------------------------------------------
+
+  @Override
+  public DurableObjectId id() {
+    return id;
+  }
+
+  @Override
+  public Storage storage() {
+    requireTurn("storage");
+    return host.storage(this);
+  }
+
+  OutputGate outputGate() {
+    return OutputGate.OPEN;
+  }
+
+  @Override
+  public <T> T blockConcurrencyWhile(CriticalSection<T> section) {
+    requireTurn("blockConcurrencyWhile");
+    if (criticalDepth >= host.settings.maxCriticalSectionDepth()) {
+      throw new IllegalStateException(
+          "blockConcurrencyWhile() nested more than "
+              + host.settings.maxCriticalSectionDepth()
+              + " deep in "
+              + describe());
+    }
+    enterCritical("a blockConcurrencyWhile() callback");
+    T value;
+    try {
+      value = section.run();
+    } catch (DurableObjectException e) {
+      if (e.reset() && gate.brokenCause() != null) {
+        throw e; // a nested section already reset the object
+      }
+      DurableObjectException r = resetError("a blockConcurrencyWhile() callback threw " + e, e);
+      reset(r);
+      throw copyOf(r);
+    } catch (Throwable t) {
+      DurableObjectException r = resetError("a blockConcurrencyWhile() callback threw " + t, t);
+      reset(r);
+      throw copyOf(r);
+    } finally {
+      exitCritical();
+    }
+    DurableObjectException broken = brokenError();
+    if (broken != null) {
+      throw broken; // timed out (or aborted elsewhere) while the section ran
+    }
+    return value;
+  }
+
+  @Override
+  public void waitUntil(CompletableFuture<?> work) {
+    requireTurn("waitUntil");
+    WAIT_UNTIL.incrementAndGet(this);
+    work.whenComplete(
+        (v, e) -> {
+          lastActiveMillis = host.settings.clock().millis();
+          WAIT_UNTIL.decrementAndGet(this);
+        });
+  }
+
+  @Override
+  public void abort(String reason) {
+    DurableObjectException cause = resetError("it was aborted: " + reason, null);
+    reset(cause);
+    throw copyOf(cause);
+  }
+
+  @Override
+  public void acceptWebSocket(WebSocket ws, String... tags) {
+    requireTurn("acceptWebSocket");
+    throw webSocketsUnavailable();
+  }
+
+  @Override
+  public List<WebSocket> getWebSockets() {
+    requireTurn("getWebSockets");
+    return List.of();
+  }
+
+  @Override
+  public List<WebSocket> getWebSockets(String tag) {
+    requireTurn("getWebSockets");
+    return List.of();
+  }
+
+  @Override
+  public List<String> getTags(WebSocket ws) {
+    requireTurn("getTags");
+    throw new IllegalArgumentException("WebSocket " + ws + " was not accepted by " + describe());
+  }
+
+  @Override
+  public void setWebSocketAutoResponse(WebSocketAutoResponse pair) {
+    requireTurn("setWebSocketAutoResponse");
+    throw webSocketsUnavailable();
+  }
+
+  @Override
+  public Optional<WebSocketAutoResponse> getWebSocketAutoResponse() {
+    requireTurn("getWebSocketAutoResponse");
+    return Optional.empty();
+  }
+
+  private IllegalStateException webSocketsUnavailable() {
+    return new IllegalStateException(
+        "This runtime has no WebSocket front: serve the application with dobj-http to accept"
+            + " WebSockets");
+  }
+
+  @Override
+  public String toString() {
+    return "Activation[" + describe() + "]";
+  }
+}

@@ -1,0 +1,57 @@
+package dev.dobj.runtime.internal.activation;
+
+import dev.dobj.DurableObjectException;
+import java.lang.reflect.InvocationTargetException;
+
+/**
+ * An RPC call: a method of the object's class with arguments already copied. The result is copied
+ * on the object's side and leaves through the output gate.
+ */
+final class CallEvent extends Event {
+  private final Dispatch dispatch;
+  private final Object[] args;
+  final RpcFuture<Object> result = new RpcFuture<>();
+
+  CallEvent(Dispatch dispatch, Object[] args) {
+    this.dispatch = dispatch;
+    this.args = args;
+  }
+
+  @Override
+  void execute(Activation activation) {
+    Object value;
+    try {
+      value = dispatch.target().invoke(activation.instance(), args);
+      value = dispatch.plan().copyResult(value);
+    } catch (InvocationTargetException e) {
+      result.completeExceptionally(Outcomes.fromObject(e.getCause()));
+      return;
+    } catch (IllegalArgumentException e) {
+      // The result could not be copied: the object's side is at fault.
+      result.completeExceptionally(Outcomes.fromObject(e));
+      return;
+    } catch (IllegalAccessException e) {
+      result.completeExceptionally(
+          new AssertionError("method " + dispatch.display() + " became inaccessible", e));
+      return;
+    }
+    try {
+      activation.outputGate().awaitDurable();
+    } catch (RuntimeException e) {
+      result.completeExceptionally(Outcomes.fromObject(e));
+      return;
+    }
+    result.complete(value);
+  }
+
+  @Override
+  protected void reject(RuntimeException cause) {
+    result.completeExceptionally(
+        cause instanceof DurableObjectException d ? Activation.copyOf(d) : cause);
+  }
+
+  @Override
+  public String toString() {
+    return "call " + dispatch.display();
+  }
+}

@@ -1,0 +1,20 @@
+package dev.dobj.runtime.internal.activation;
+
+import dev.dobj.DurableObjectException;
+import dev.dobj.rpc.codec.MethodPlan;
+import java.lang.reflect.Method;
+
+/**
+ * How one method of an RPC interface reaches the object's class: the codec's plan for its values
+ * and the class's method that implements it ({@code null} when the class does not, so the call
+ * fails with Cloudflare's "does not implement" error).
+ */
+record Dispatch(MethodPlan plan, Method target, String display) {
+  DurableObjectException notImplemented() {
+    return DurableObjectException.remote(
+        "TypeError",
+        "The RPC receiver does not implement the method \"" + plan.method().getName() + "\". ("
+            + display
+            + ")");
+  }
+}

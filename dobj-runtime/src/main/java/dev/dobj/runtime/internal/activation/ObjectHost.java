@@ -1,0 +1,194 @@
+package dev.dobj.runtime.internal.activation;
+
+import dev.dobj.DurableObject;
+import dev.dobj.DurableObjectId;
+import dev.dobj.DurableObjectState;
+import dev.dobj.Env;
+import dev.dobj.NamespaceKey;
+import dev.dobj.rpc.codec.RpcCodec;
+import dev.dobj.storage.Storage;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live objects of one namespace: maps ids to activations (at most one each), constructs them
+ * on first delivery, forgets them on reset, evicts idle ones, and resolves RPC methods against the
+ * object's class once per method.
+ *
+ * <p>Thread-safety: {@code live} and {@code dispatch} are concurrent maps; an activation enters
+ * {@code live} before its constructor starts, so every delivery finds the same instance.
+ */
+public final class ObjectHost {
+  /** Handler methods of {@link DurableObject}: events, never RPC methods. */
+  private static final Set<String> HANDLERS =
+      Set.of("fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError");
+
+  final String binding;
+  final NamespaceKey key;
+  final Class<? extends DurableObject> objectClass;
+  final Settings settings;
+  final RpcCodec codec;
+  private final Constructor<? extends DurableObject> constructor;
+  private final ConcurrentHashMap<DurableObjectId, Activation> live = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Method, Dispatch> dispatch = new ConcurrentHashMap<>();
+  private volatile Env env;
+
+  /**
+   * A host for {@code objectClass} under {@code binding}.
+   *
+   * @throws IllegalArgumentException if the class is abstract or lacks a {@code
+   *     (DurableObjectState, Env)} constructor
+   */
+  public ObjectHost(
+      String binding,
+      String uniqueKey,
+      Class<? extends DurableObject> objectClass,
+      Settings settings,
+      RpcCodec codec) {
+    this.binding = binding;
+    this.key = NamespaceKey.of(uniqueKey);
+    this.objectClass = objectClass;
+    this.settings = settings;
+    this.codec = codec;
+    if (Modifier.isAbstract(objectClass.getModifiers())) {
+      throw new IllegalArgumentException(
+          "Durable Object class " + objectClass.getName() + " bound as " + binding + " is abstract");
+    }
+    try {
+      this.constructor = objectClass.getDeclaredConstructor(DurableObjectState.class, Env.class);
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException(
+          "Durable Object class "
+              + objectClass.getName()
+              + " bound as "
+              + binding
+              + " needs a constructor ("
+              + DurableObjectState.class.getSimpleName()
+              + " ctx, Env env)",
+          e);
+    }
+    constructor.trySetAccessible();
+  }
+
+  /** Sets the environment passed to constructors; called once while the runtime is built. */
+  public void env(Env env) {
+    this.env = env;
+  }
+
+  public String binding() {
+    return binding;
+  }
+
+  public NamespaceKey key() {
+    return key;
+  }
+
+  /** The live activation of {@code id}, constructing one if there is none. */
+  Activation activate(DurableObjectId id) {
+    Activation a = live.get(id);
+    if (a == null) {
+      Activation fresh = new Activation(this, id);
+      a = live.putIfAbsent(id, fresh);
+      if (a == null) {
+        fresh.start();
+        return fresh;
+      }
+    }
+    a.adoptName(id);
+    return a;
+  }
+
+  DurableObject construct(Activation activation)
+      throws InvocationTargetException, InstantiationException, IllegalAccessException {
+    return constructor.newInstance(activation, env);
+  }
+
+  void forget(Activation a) {
+    live.remove(a.id(), a);
+  }
+
+  /** Evicts every activation idle for at least the idle timeout. */
+  public void evictIdle() {
+    long now = settings.clock().millis();
+    long idle = settings.idleTimeout().toMillis();
+    live.values()
+        .removeIf(a -> a.evictIfIdle(now, idle));
+  }
+
+  /** How many activations are in memory. */
+  public int liveCount() {
+    return live.size();
+  }
+
+  /** Resets every activation (the runtime is closing). */
+  public void resetAll(String why) {
+    for (Activation a : live.values()) {
+      a.reset(a.resetError(why, null));
+    }
+  }
+
+  Storage storage(Activation activation) {
+    throw new IllegalStateException(
+        "No storage engine is configured for "
+            + activation.describe()
+            + ": build the runtime with a StorageEngine (dobj-storage-sqlite) to use"
+            + " ctx.storage()");
+  }
+
+  /** The dispatch of {@code m} (a method of an RPC interface) against this class; cached. */
+  Dispatch dispatch(Method m) {
+    Dispatch d = dispatch.get(m);
+    if (d == null) {
+      d = dispatch.computeIfAbsent(m, this::resolve);
+    }
+    return d;
+  }
+
+  private Dispatch resolve(Method m) {
+    String display = objectClass.getSimpleName() + "." + m.getName();
+    var plan = codec.plan(m);
+    Method target = null;
+    if (!HANDLERS.contains(m.getName())) {
+      try {
+        Method candidate = objectClass.getMethod(m.getName(), m.getParameterTypes());
+        Class<?> owner = candidate.getDeclaringClass();
+        boolean rpcCallable =
+            owner != Object.class
+                && owner != DurableObject.class
+                && !Modifier.isStatic(candidate.getModifiers());
+        if (rpcCallable && returnsCompatibly(m, candidate)) {
+          candidate.trySetAccessible();
+          target = candidate;
+        }
+      } catch (NoSuchMethodException e) {
+        // stays null: "does not implement the method"
+      }
+    }
+    return new Dispatch(plan, target, display);
+  }
+
+  private static boolean returnsCompatibly(Method declared, Method actual) {
+    Class<?> want = declared.getReturnType();
+    Class<?> have = actual.getReturnType();
+    if (want == void.class) {
+      return true;
+    }
+    return want.isPrimitive() ? want == have : wrap(want).isAssignableFrom(wrap(have));
+  }
+
+  private static Class<?> wrap(Class<?> c) {
+    if (!c.isPrimitive()) {
+      return c;
+    }
+    return java.lang.invoke.MethodType.methodType(c).wrap().returnType();
+  }
+
+  @Override
+  public String toString() {
+    return "ObjectHost[" + binding + " -> " + objectClass.getName() + "]";
+  }
+}

@@ -1,0 +1,26 @@
+package dev.dobj.runtime.internal.activation;
+
+import dev.dobj.runtime.time.RuntimeClock;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The knobs of a runtime that activations read. Built once by the runtime's builder.
+ *
+ * @param clock time and timers
+ * @param turnThreads makes the threads that run turns (virtual threads by default)
+ * @param random source of unique ids
+ * @param idleTimeout how long an idle object stays in memory
+ * @param criticalSectionTimeout how long a critical section (and a constructor) may run
+ * @param maxQueuedEvents events that may wait per object before calls are refused as overloaded
+ * @param maxCriticalSectionDepth how deeply {@code blockConcurrencyWhile} may nest
+ */
+public record Settings(
+    RuntimeClock clock,
+    ThreadFactory turnThreads,
+    SecureRandom random,
+    Duration idleTimeout,
+    Duration criticalSectionTimeout,
+    int maxQueuedEvents,
+    int maxCriticalSectionDepth) {}

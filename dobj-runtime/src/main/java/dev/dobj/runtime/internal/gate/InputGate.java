@@ -1,0 +1,425 @@
+package dev.dobj.runtime.internal.gate;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The input gate of one object: decides which thread may run a turn of the object now.
+ *
+ * <p>The gate is a token. Whoever holds it runs a turn; everyone else waits in one first-in,
+ * first-out queue. Two kinds of waiters share that queue: <em>events</em> (a call, fetch or alarm
+ * that has not started) and <em>resumptions</em> (a turn that released the token while it waited on
+ * an outgoing call and now wants it back). When the holder is done (or suspends), it hands the
+ * token to the head of the queue: an event is given a runner thread by the {@link Owner}; a
+ * resumption's parked thread is woken and owns the token from then on. A runner thread that
+ * finishes an event asks {@link #next} for the following event and keeps running on the same
+ * thread, so a burst of queued calls costs no thread hand-off per call.
+ *
+ * <p>Invariant: when no one holds the token, the queue is empty. So a caller that finds the gate
+ * free may take it and run its event on its own thread ({@link #tryEnter}); this keeps a blocking
+ * call to an idle object free of any thread hand-off, and cannot overtake anything queued.
+ *
+ * <p>The gate also tracks the events that have started and not finished (the running one and the
+ * suspended ones), in an intrusive list, so that {@link #breakWith} can fail every in-flight and
+ * queued event at once when the object is reset. A gate can also be {@linkplain #closeIfIdle()
+ * closed} when it is idle (eviction); callers that find it closed bind to a new instance.
+ *
+ * <p>Thread-safety: every field is guarded by {@code lock}; the lock is never held while running
+ * user code, starting threads or parking. Entries are rejected outside the lock.
+ *
+ * @param <E> the event type
+ */
+public final class InputGate<E extends InputGate.Entry> {
+  /** An event that can wait in the gate. Subclassed by the runtime's events. */
+  public abstract static class Entry {
+    // @GuardedBy("gate.lock"): links of the in-flight list.
+    private Entry prev;
+    private Entry next;
+    private boolean inFlight;
+
+    /**
+     * Fails this event with {@code cause}; called at most once, outside the gate's lock, when the
+     * gate breaks. An in-flight event's turn may still be running; its later outcome is ignored.
+     */
+    protected abstract void reject(RuntimeException cause);
+  }
+
+  /** What {@link #tryEnter} found. */
+  public enum Admission {
+    /** The caller now holds the token and must run its event, then call {@link #finish}. */
+    ENTERED,
+    /** Someone holds the token; use {@link #submit}. */
+    BUSY,
+    /** The gate was closed by eviction; bind to a new instance. */
+    CLOSED
+  }
+
+  /** What the gate needs from the object it guards. */
+  public interface Owner<E> {
+    /**
+     * Starts a new thread that runs {@code first} as a turn and then keeps calling {@link #next}.
+     */
+    void startRunner(E first);
+
+    /** The exception for an event refused because {@code queued} events already wait. */
+    RuntimeException overloaded(int queued);
+  }
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Owner<E> owner;
+  private final int maxQueuedEvents;
+
+  // @GuardedBy("lock")
+  private boolean held;
+  // @GuardedBy("lock"); allocated on first contention.
+  private ArrayDeque<Object> waiting;
+  // @GuardedBy("lock"); events in {@code waiting} (resumptions do not count).
+  private int queuedEvents;
+  // @GuardedBy("lock"); head of the in-flight list.
+  private Entry inFlight;
+  // @GuardedBy("lock")
+  private int inFlightCount;
+  // @GuardedBy("lock")
+  private RuntimeException broken;
+  // @GuardedBy("lock")
+  private boolean closed;
+
+  /**
+   * A gate.
+   *
+   * @param first if not null, the creator holds the token from the start with this event in flight,
+   *     and must start it itself with {@link Owner#startRunner} (used for the constructor, so that
+   *     nothing can run before it)
+   * @param owner starts runner threads and makes overload errors
+   * @param maxQueuedEvents events that may wait before {@link #submit} refuses more
+   */
+  public InputGate(E first, Owner<E> owner, int maxQueuedEvents) {
+    this.owner = owner;
+    this.maxQueuedEvents = maxQueuedEvents;
+    if (first != null) {
+      held = true;
+      link(first);
+    }
+  }
+
+  /**
+   * Takes the token if no one holds it, marking {@code e} in flight.
+   *
+   * @throws RuntimeException the gate's break cause, if it is broken
+   */
+  public Admission tryEnter(E e) {
+    lock.lock();
+    try {
+      if (broken != null) {
+        throw broken;
+      }
+      if (closed) {
+        return Admission.CLOSED;
+      }
+      if (held) {
+        return Admission.BUSY;
+      }
+      held = true;
+      link(e);
+      return Admission.ENTERED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Queues {@code e}, or, if the gate is free, takes the token and starts a runner with it.
+   *
+   * @return false if the gate was closed by eviction (nothing was queued)
+   * @throws RuntimeException the gate's break cause if broken; the overload exception if the queue
+   *     is full
+   */
+  public boolean submit(E e) {
+    lock.lock();
+    try {
+      if (broken != null) {
+        throw broken;
+      }
+      if (closed) {
+        return false;
+      }
+      if (held) {
+        if (queuedEvents >= maxQueuedEvents) {
+          throw owner.overloaded(queuedEvents);
+        }
+        if (waiting == null) {
+          waiting = new ArrayDeque<>();
+        }
+        waiting.add(e);
+        queuedEvents++;
+        return true;
+      }
+      held = true;
+      link(e);
+    } finally {
+      lock.unlock();
+    }
+    owner.startRunner(e);
+    return true;
+  }
+
+  /**
+   * On a runner thread: {@code done} finished; returns the next event to run on this thread, or
+   * {@code null} when the token was handed to a waiting turn or freed.
+   */
+  public E next(E done) {
+    Object head;
+    lock.lock();
+    try {
+      unlink(done);
+      head = pollLocked();
+    } finally {
+      lock.unlock();
+    }
+    if (head instanceof Resumption r) {
+      r.grant(null);
+      return null;
+    }
+    @SuppressWarnings("unchecked")
+    E event = (E) head;
+    return event;
+  }
+
+  /**
+   * Off a runner thread (an event run by its caller): {@code done} finished; hands the token to the
+   * next waiter (starting a runner for an event) or frees it.
+   */
+  public void finish(E done) {
+    Object head;
+    lock.lock();
+    try {
+      unlink(done);
+      head = pollLocked();
+    } finally {
+      lock.unlock();
+    }
+    handOver(head);
+  }
+
+  /**
+   * The holder is about to wait on something outside the object (an outgoing call): hands the token
+   * on while its own event stays in flight. Must be followed by {@link #reenter()}.
+   */
+  public void suspend() {
+    Object head;
+    lock.lock();
+    try {
+      head = pollLocked();
+    } finally {
+      lock.unlock();
+    }
+    handOver(head);
+  }
+
+  /**
+   * Takes the token back after {@link #suspend()}, behind every waiter queued before; parks until
+   * then.
+   *
+   * @throws RuntimeException the gate's break cause, if it broke meanwhile
+   */
+  public void reenter() {
+    Resumption r;
+    lock.lock();
+    try {
+      if (broken != null) {
+        throw broken;
+      }
+      if (!held) {
+        held = true;
+        return;
+      }
+      r = new Resumption(Thread.currentThread());
+      if (waiting == null) {
+        waiting = new ArrayDeque<>();
+      }
+      waiting.add(r);
+    } finally {
+      lock.unlock();
+    }
+    r.await();
+  }
+
+  /**
+   * Breaks the gate for good: every queued and in-flight event is rejected with {@code cause},
+   * waiting resumptions throw it, and every later call of this gate throws it. Idempotent: only the
+   * first cause counts.
+   *
+   * @return whether this call broke the gate (false if it was already broken)
+   */
+  public boolean breakWith(RuntimeException cause) {
+    List<Object> victims = new ArrayList<>();
+    lock.lock();
+    try {
+      if (broken != null) {
+        return false;
+      }
+      broken = cause;
+      for (Entry e = inFlight; e != null; e = e.next) {
+        victims.add(e);
+      }
+      if (waiting != null) {
+        victims.addAll(waiting);
+        waiting.clear();
+      }
+      queuedEvents = 0;
+    } finally {
+      lock.unlock();
+    }
+    for (Object v : victims) {
+      if (v instanceof Resumption r) {
+        r.grant(cause);
+      } else {
+        ((Entry) v).reject(cause);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Closes the gate if nothing runs, waits or is in flight (eviction). Later callers get {@link
+   * Admission#CLOSED} or {@code false} and bind to a new instance.
+   *
+   * @return whether the gate is now closed
+   */
+  public boolean closeIfIdle() {
+    lock.lock();
+    try {
+      if (held || inFlight != null || broken != null) {
+        return closed;
+      }
+      closed = true;
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether someone holds the token, something waits, or something is in flight. */
+  public boolean busy() {
+    lock.lock();
+    try {
+      return held || inFlight != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The break cause, or {@code null} while the gate is not broken. */
+  public RuntimeException brokenCause() {
+    lock.lock();
+    try {
+      return broken;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Events waiting in the queue (not counting resumptions or in-flight events). */
+  public int queuedEvents() {
+    lock.lock();
+    try {
+      return queuedEvents;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Events that started and have not finished (running or suspended). */
+  public int inFlightEvents() {
+    lock.lock();
+    try {
+      return inFlightCount;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // @GuardedBy("lock"): takes the head waiter; marks an event in flight; frees the token if none.
+  private Object pollLocked() {
+    Object head = waiting == null ? null : waiting.poll();
+    if (head == null) {
+      held = false;
+    } else if (!(head instanceof Resumption)) {
+      queuedEvents--;
+      link((Entry) head);
+    }
+    return head;
+  }
+
+  private void handOver(Object head) {
+    if (head instanceof Resumption r) {
+      r.grant(null);
+    } else if (head != null) {
+      @SuppressWarnings("unchecked")
+      E event = (E) head;
+      owner.startRunner(event);
+    }
+  }
+
+  private void link(Entry e) {
+    if (e.inFlight) {
+      throw new AssertionError("event already in flight: " + e);
+    }
+    e.inFlight = true;
+    e.prev = null;
+    e.next = inFlight;
+    if (inFlight != null) {
+      inFlight.prev = e;
+    }
+    inFlight = e;
+    inFlightCount++;
+  }
+
+  private void unlink(Entry e) {
+    if (!e.inFlight) {
+      throw new AssertionError("event not in flight: " + e);
+    }
+    if (e.prev != null) {
+      e.prev.next = e.next;
+    } else {
+      inFlight = e.next;
+    }
+    if (e.next != null) {
+      e.next.prev = e.prev;
+    }
+    e.prev = null;
+    e.next = null;
+    e.inFlight = false;
+    inFlightCount--;
+  }
+
+  /** A suspended turn waiting for the token. */
+  private static final class Resumption {
+    private final Thread thread;
+    private volatile boolean granted;
+    private volatile RuntimeException failure;
+
+    Resumption(Thread thread) {
+      this.thread = thread;
+    }
+
+    void grant(RuntimeException cause) {
+      failure = cause;
+      granted = true;
+      LockSupport.unpark(thread);
+    }
+
+    void await() {
+      while (!granted) {
+        LockSupport.park(this);
+      }
+      RuntimeException f = failure;
+      if (f != null) {
+        throw f;
+      }
+    }
+  }
+}
