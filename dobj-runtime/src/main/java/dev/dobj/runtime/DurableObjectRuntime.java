@@ -5,13 +5,13 @@ import dev.dobj.DurableObjectId;
 import dev.dobj.DurableObjectNamespace;
 import dev.dobj.DurableObjectStub;
 import dev.dobj.Env;
+import dev.dobj.rpc.codec.References;
+import dev.dobj.rpc.codec.RpcCodec;
+import dev.dobj.rpc.codec.StubReference;
 import dev.dobj.runtime.internal.activation.Namespace;
 import dev.dobj.runtime.internal.activation.ObjectHost;
 import dev.dobj.runtime.internal.activation.Settings;
 import dev.dobj.runtime.time.RuntimeClock;
-import dev.dobj.rpc.codec.References;
-import dev.dobj.rpc.codec.RpcCodec;
-import dev.dobj.rpc.codec.StubReference;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Collections;
@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  *
  * <p>Every binding is a namespace: a Durable Object class and the unique key its ids derive from
- * (by default the binding name). Time, threads and randomness are injected through the builder,
- * so tests can drive eviction and timeouts with a {@link dev.dobj.runtime.time.ManualClock}.
+ * (by default the binding name). Time, threads and randomness are injected through the builder, so
+ * tests can drive eviction and timeouts with a {@link dev.dobj.runtime.time.ManualClock}.
  *
  * <p>Thread-safe. {@link #close()} resets every live object (their callers get a reset error) and
  * stops the runtime's timers.
@@ -218,8 +218,8 @@ public final class DurableObjectRuntime implements AutoCloseable {
     }
 
     /**
-     * How long a critical section or constructor may run before the object is reset (default 30
-     * s, as on Cloudflare).
+     * How long a critical section or constructor may run before the object is reset (default 30 s,
+     * as on Cloudflare).
      *
      * @throws IllegalArgumentException if not positive
      */
@@ -229,8 +229,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
     }
 
     /**
-     * How many events may wait per object before calls are refused as overloaded (default
-     * 10,000).
+     * How many events may wait per object before calls are refused as overloaded (default 10,000).
      *
      * @throws IllegalArgumentException if below 1
      */
@@ -260,7 +259,8 @@ public final class DurableObjectRuntime implements AutoCloseable {
     }
   }
 
-  private record Binding(String name, Class<? extends DurableObject> objectClass, String uniqueKey) {}
+  private record Binding(
+      String name, Class<? extends DurableObject> objectClass, String uniqueKey) {}
 
   /** How stubs and ids inside RPC values are copied and resolved. */
   private static final class RuntimeReferences implements References {
@@ -329,7 +329,10 @@ public final class DurableObjectRuntime implements AutoCloseable {
       ObjectHost host = hosts.get(binding);
       if (host == null) {
         throw new IllegalArgumentException(
-            "No Durable Object namespace is bound as \"" + binding + "\"; bound: " + hosts.keySet());
+            "No Durable Object namespace is bound as \""
+                + binding
+                + "\"; bound: "
+                + hosts.keySet());
       }
       @SuppressWarnings("unchecked")
       DurableObjectNamespace<T> ns =

@@ -115,6 +115,9 @@ final class Fixtures {
     void takeObject(Object o);
 
     int size(byte[] data);
+
+    /** Calls ctx from a thread the runtime did not start; returns the error message. */
+    String ctxFromOtherThread();
   }
 
   /** A counter kept in a field (no storage in the core runtime). */
@@ -293,6 +296,23 @@ final class Fixtures {
     }
 
     @Override
+    public String ctxFromOtherThread() {
+      java.util.concurrent.CompletableFuture<String> result =
+          new java.util.concurrent.CompletableFuture<>();
+      Thread.ofPlatform()
+          .start(
+              () -> {
+                try {
+                  ctx.blockConcurrencyWhile(() -> 1);
+                  result.complete("no error");
+                } catch (IllegalStateException e) {
+                  result.complete(e.getMessage());
+                }
+              });
+      return result.join();
+    }
+
+    @Override
     public Response fetch(Request request) {
       return Response.builder(200)
           .header("x-object", ctx.id().toString())
@@ -403,6 +423,11 @@ final class Fixtures {
     public int size(byte[] data) {
       return 0;
     }
+
+    @Override
+    public String ctxFromOtherThread() {
+      return "";
+    }
   }
 
   // ---- Ping-pong: A calls B which calls back A -------------------------------------------------
@@ -424,6 +449,8 @@ final class Fixtures {
     String slowHello();
 
     void note(String entry);
+
+    void abortNow(String reason);
   }
 
   public static class PeerObject extends DurableObject implements Peer {
@@ -482,6 +509,11 @@ final class Fixtures {
     @Override
     public void note(String entry) {
       probe.log.add(entry);
+    }
+
+    @Override
+    public void abortNow(String reason) {
+      ctx.abort(reason);
     }
   }
 }

@@ -141,8 +141,7 @@ class StubCallTest extends RuntimeTestBase {
   @Test
   void fetch_reachesTheObjectsFetchHandler() {
     DurableObjectStub<Counter> stub = counters().getByName("web");
-    Response r =
-        stub.fetch(Request.builder("POST", "http://do/path/x").body("payload").build());
+    Response r = stub.fetch(Request.builder("POST", "http://do/path/x").body("payload").build());
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.text()).isEqualTo("POST /path/x payload");
     assertThat(r.headers().get("x-object")).contains(stub.id().toString());

@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * ({@code ctx}) it was constructed with.
  *
  * <p><b>Turns.</b> Every event runs as a turn while its thread holds the {@link InputGate} token.
- * The thread is either a runner (a virtual thread from the settings' factory, started when an
- * event arrives at a free gate and kept while the queue has work) or the caller's own thread, when
- * a blocking call finds the object idle and runs its turn inline. {@link #CURRENT} names the
+ * The thread is either a runner (a virtual thread from the settings' factory, started when an event
+ * arrives at a free gate and kept while the queue has work) or the caller's own thread, when a
+ * blocking call finds the object idle and runs its turn inline. {@link #CURRENT} names the
  * activation whose turn the thread runs, so that an outgoing call can open this object's gate
  * ({@link #awaitOutside}) and {@code ctx} methods can check they are called from a turn.
  *
@@ -205,8 +205,8 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   }
 
   /**
-   * Resets this activation with {@code cause} (idempotent): fails every queued and in-flight
-   * event, forgets it in the host, and logs one line.
+   * Resets this activation with {@code cause} (idempotent): fails every queued and in-flight event,
+   * forgets it in the host, and logs one line.
    */
   void reset(DurableObjectException cause) {
     if (gate.breakWith(cause)) {

@@ -13,7 +13,9 @@ record Dispatch(MethodPlan plan, Method target, String display) {
   DurableObjectException notImplemented() {
     return DurableObjectException.remote(
         "TypeError",
-        "The RPC receiver does not implement the method \"" + plan.method().getName() + "\". ("
+        "The RPC receiver does not implement the method \""
+            + plan.method().getName()
+            + "\". ("
             + display
             + ")");
   }

@@ -10,4 +10,9 @@ import dev.dobj.runtime.internal.gate.InputGate;
 abstract class Event extends InputGate.Entry {
   /** Runs the event as a turn of {@code activation}; never throws. */
   abstract void execute(Activation activation);
+
+  /** Fails an event that could not be delivered (overload, broken stub). */
+  final void failDelivery(RuntimeException cause) {
+    reject(cause);
+  }
 }

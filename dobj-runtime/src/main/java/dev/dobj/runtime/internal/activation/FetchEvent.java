@@ -4,7 +4,9 @@ import dev.dobj.DurableObjectException;
 import dev.dobj.fetch.Request;
 import dev.dobj.fetch.Response;
 
-/** A request for the object's {@code fetch} handler; the response leaves through the output gate. */
+/**
+ * A request for the object's {@code fetch} handler; the response leaves through the output gate.
+ */
 final class FetchEvent extends Event {
   private final Request request;
   final RpcFuture<Response> result = new RpcFuture<>();

@@ -85,8 +85,11 @@ public final class Namespace<T> implements DurableObjectNamespace<T> {
     Objects.requireNonNull(options, "options");
     if (!host.key.owns(id)) {
       throw new IllegalArgumentException(
-          "Durable Object ID is not valid for this namespace. (id " + id + ", namespace "
-              + host.binding + ")");
+          "Durable Object ID is not valid for this namespace. (id "
+              + id
+              + ", namespace "
+              + host.binding
+              + ")");
     }
     if (jurisdiction.isPresent() && !jurisdiction.equals(id.jurisdiction())) {
       throw new IllegalArgumentException(
@@ -114,6 +117,9 @@ public final class Namespace<T> implements DurableObjectNamespace<T> {
 
   @Override
   public String toString() {
-    return "DurableObjectNamespace[" + host.binding + jurisdiction.map(j -> " " + j).orElse("") + "]";
+    return "DurableObjectNamespace["
+        + host.binding
+        + jurisdiction.map(j -> " " + j).orElse("")
+        + "]";
   }
 }

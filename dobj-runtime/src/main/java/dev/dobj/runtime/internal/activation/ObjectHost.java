@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The live objects of one namespace: maps ids to activations (at most one each), constructs them
- * on first delivery, forgets them on reset, evicts idle ones, and resolves RPC methods against the
+ * The live objects of one namespace: maps ids to activations (at most one each), constructs them on
+ * first delivery, forgets them on reset, evicts idle ones, and resolves RPC methods against the
  * object's class once per method.
  *
  * <p>Thread-safety: {@code live} and {@code dispatch} are concurrent maps; an activation enters
@@ -56,7 +56,11 @@ public final class ObjectHost {
     this.codec = codec;
     if (Modifier.isAbstract(objectClass.getModifiers())) {
       throw new IllegalArgumentException(
-          "Durable Object class " + objectClass.getName() + " bound as " + binding + " is abstract");
+          "Durable Object class "
+              + objectClass.getName()
+              + " bound as "
+              + binding
+              + " is abstract");
     }
     try {
       this.constructor = objectClass.getDeclaredConstructor(DurableObjectState.class, Env.class);
@@ -115,8 +119,7 @@ public final class ObjectHost {
   public void evictIdle() {
     long now = settings.clock().millis();
     long idle = settings.idleTimeout().toMillis();
-    live.values()
-        .removeIf(a -> a.evictIfIdle(now, idle));
+    live.values().removeIf(a -> a.evictIfIdle(now, idle));
   }
 
   /** How many activations are in memory. */

@@ -20,7 +20,8 @@ final class Recorder<T> implements InvocationHandler {
   private final T view;
 
   Recorder(Class<T> iface) {
-    this.view = iface.cast(Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, this));
+    this.view =
+        iface.cast(Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, this));
   }
 
   /**

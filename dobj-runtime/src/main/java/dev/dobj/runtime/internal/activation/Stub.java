@@ -20,8 +20,8 @@ import java.util.function.Function;
  * <p>The stub binds to the live activation of its id at its first call and stays bound to it. If
  * that activation is evicted (idle), the next call binds to a new one transparently; if it is
  * reset, the stub is broken: every in-flight and later call fails with the reset error. Calls are
- * enqueued in the caller's thread, in the order they are made, so one stub's calls keep E-order;
- * a blocking call to an idle object runs its turn inline on the caller's thread.
+ * enqueued in the caller's thread, in the order they are made, so one stub's calls keep E-order; a
+ * blocking call to an idle object runs its turn inline on the caller's thread.
  *
  * <p>Thread-safety: {@code bound} and {@code view} are volatile and only ever replaced by an
  * equivalent value, so racing callers are harmless.
@@ -67,7 +67,12 @@ final class Stub<T> implements DurableObjectStub<T>, InvocationHandler {
   public Object invoke(Object proxy, Method method, Object[] args) {
     if (method.getDeclaringClass() == Object.class) {
       return switch (method.getName()) {
-        case "toString" -> "DurableObjectStub<" + namespace.rpcInterface().getSimpleName() + ">[" + describe() + "]";
+        case "toString" ->
+            "DurableObjectStub<"
+                + namespace.rpcInterface().getSimpleName()
+                + ">["
+                + describe()
+                + "]";
         case "hashCode" -> System.identityHashCode(proxy);
         case "equals" -> proxy == args[0];
         default -> throw new AssertionError("unexpected Object method " + method);
@@ -80,7 +85,8 @@ final class Stub<T> implements DurableObjectStub<T>, InvocationHandler {
   @Override
   public <R> CompletableFuture<R> callAsync(Function<? super T, ? extends R> invocation) {
     Objects.requireNonNull(invocation, "invocation");
-    Recorder.Call recorded = namespace.recorder().record(view -> invocation.apply(view), "callAsync");
+    Recorder.Call recorded =
+        namespace.recorder().record(view -> invocation.apply(view), "callAsync");
     CallEvent e = newCall(recorded.method(), recorded.args());
     deliverAsync(e);
     @SuppressWarnings("unchecked")
@@ -161,7 +167,7 @@ final class Stub<T> implements DurableObjectStub<T>, InvocationHandler {
         unbind(a);
       }
     } catch (DurableObjectException d) {
-      e.reject(d.reset() ? Activation.copyOf(d) : d);
+      e.failDelivery(d.reset() ? Activation.copyOf(d) : d);
     }
   }
 
