@@ -57,6 +57,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
             b.idleTimeout,
             b.criticalSectionTimeout,
             b.maxQueuedEvents,
+            b.maxQueueWait,
             64);
     Map<String, ObjectHost> byBinding = new LinkedHashMap<>();
     RuntimeReferences references = new RuntimeReferences();
@@ -147,6 +148,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
     private Duration idleTimeout = Duration.ofSeconds(70);
     private Duration criticalSectionTimeout = Duration.ofSeconds(30);
     private int maxQueuedEvents = 10_000;
+    private Duration maxQueueWait = Duration.ofSeconds(60);
 
     private Builder() {}
 
@@ -238,6 +240,17 @@ public final class DurableObjectRuntime implements AutoCloseable {
         throw new IllegalArgumentException("maxQueuedEvents must be at least 1, got " + max);
       }
       this.maxQueuedEvents = max;
+      return this;
+    }
+
+    /**
+     * How long an event may wait in an object's queue; one that waited longer fails as overloaded
+     * ("Requests queued for too long") instead of running (default 60 s).
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxQueueWait(Duration wait) {
+      this.maxQueueWait = positive(wait, "maxQueueWait");
       return this;
     }
 

@@ -148,4 +148,31 @@ class InputGateTurnsTest extends RuntimeTestBase {
     assertThat(q2.join()).isEqualTo(3);
     assertThat(stub.call().increment()).isEqualTo(4);
   }
+
+  @Test
+  void anEventQueuedLongerThanTheMaximumWait_failsAsOverloaded_insteadOfRunning() {
+    rebuild(b -> b.maxQueueWait(Duration.ofSeconds(10)));
+    DurableObjectStub<Counter> stub = counters().getByName("slow");
+    probe.gate = new CountDownLatch(1);
+    probe.entered = new CountDownLatch(1);
+    CompletableFuture<Long> running = stub.callAsync(Counter::slow);
+    Fixtures.await(probe.entered, "slow() to start");
+    CompletableFuture<Long> stale = stub.callAsync(Counter::increment);
+    clock.advance(Duration.ofSeconds(11));
+    CompletableFuture<Long> fresh = stub.callAsync(Counter::increment);
+    probe.gate.countDown();
+    assertThat(running.join()).isEqualTo(1);
+    assertThat(stale)
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOfSatisfying(
+            DurableObjectException.class,
+            e -> {
+              assertThat(e.overloaded()).isTrue();
+              assertThat(e.getMessage())
+                  .startsWith("Durable Object is overloaded. Requests queued for too long.");
+            });
+    assertThat(fresh.join()).isEqualTo(2);
+  }
 }

@@ -33,7 +33,9 @@ final class Budget {
   void enter() {
     if (++depth > MAX_DEPTH) {
       throw new ValueException(
-          "values are nested more than " + MAX_DEPTH + " levels deep (does the value hold a cycle?)");
+          "values are nested more than "
+              + MAX_DEPTH
+              + " levels deep (does the value hold a cycle?)");
     }
   }
 

@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * {@code List<E>}: any {@code List} is accepted; copies and decoded values are unmodifiable lists
  * ({@code List.of}) in the same order, without nulls. A list made by {@code List.of} or {@code
- * List.copyOf} whose elements are immutable is passed as it is (after its elements are checked).
- * On the wire, a JSON array.
+ * List.copyOf} whose elements are immutable is passed as it is (after its elements are checked). On
+ * the wire, a JSON array.
  */
 final class ListPlan extends Plan {
   private static final Class<?> LIST12 = List.of(1).getClass();

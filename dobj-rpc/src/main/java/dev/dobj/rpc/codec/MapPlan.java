@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code Map<K, V>} with scalar or enum keys: any {@code Map} is accepted; copies and decoded values
- * are unmodifiable maps that keep the source's iteration order, without null keys or values. A map
- * made by {@code Map.of} whose values are immutable is passed as it is. On the wire, a JSON object
- * whose property names are the keys' text.
+ * {@code Map<K, V>} with scalar or enum keys: any {@code Map} is accepted; copies and decoded
+ * values are unmodifiable maps that keep the source's iteration order, without null keys or values.
+ * A map made by {@code Map.of} whose values are immutable is passed as it is. On the wire, a JSON
+ * object whose property names are the keys' text.
  */
 final class MapPlan extends Plan {
   private static final Class<?> MAP1 = Map.of(1, 1).getClass();
@@ -124,7 +124,8 @@ final class MapPlan extends Plan {
         throw x.at("[" + Wire.quote(name) + "]");
       }
       if (entries.putIfAbsent(k, v) != null) {
-        throw new ValueException("duplicate key in a " + describe()).at("[" + Wire.quote(name) + "]");
+        throw new ValueException("duplicate key in a " + describe())
+            .at("[" + Wire.quote(name) + "]");
       }
     }
     return Collections.unmodifiableMap(entries);

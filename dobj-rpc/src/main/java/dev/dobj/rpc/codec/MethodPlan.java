@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
  *
  * <p>Every method refuses a value that does not fit the declared types (a runtime class that is not
  * the declared one, e.g. through an unchecked cast; null inside a collection) with an {@link
- * IllegalArgumentException} naming the parameter (or result), the method and the runtime class,
- * and a message over the codec's limit with Cloudflare's words: {@code Serialized RPC arguments or
+ * IllegalArgumentException} naming the parameter (or result), the method and the runtime class, and
+ * a message over the codec's limit with Cloudflare's words: {@code Serialized RPC arguments or
  * return values are limited to 32MiB, but the size of this value was N bytes.}
  *
  * <p>On the wire, the arguments are a JSON array with one element per parameter, and the result is
@@ -171,8 +171,8 @@ public final class MethodPlan {
               } catch (ValueException e) {
                 throw failure("encode", parameters[i], parameter(i), e);
               } catch (IOException e) {
-                throw failure("encode", parameters[i], parameter(i), new ValueException(
-                    Wire.describe(e), e));
+                throw failure(
+                    "encode", parameters[i], parameter(i), new ValueException(Wire.describe(e), e));
               }
             }
             out.writeEndArray();

@@ -10,16 +10,17 @@ import java.util.List;
 /**
  * How to copy, encode and decode the values of one declared type.
  *
- * <p>Two flags steer the fast paths. {@code immutable}: a value needs no copy ({@link #copy} returns
- * its argument, after checking and measuring it). {@code trivial}: besides, the value's size is
- * bounded and Java's static typing already guarantees its runtime class, so a record component or
- * a top-level argument of this type needs no work at all; such a plan has a {@link #fixedSize()}.
+ * <p>Two flags steer the fast paths. {@code immutable}: a value needs no copy ({@link #copy}
+ * returns its argument, after checking and measuring it). {@code trivial}: besides, the value's
+ * size is bounded and Java's static typing already guarantees its runtime class, so a record
+ * component or a top-level argument of this type needs no work at all; such a plan has a {@link
+ * #fixedSize()}.
  *
  * <p>Leaves set both flags in their constructor. For composite plans (records, sealed interfaces,
  * collections, {@code Optional}) the {@link Planner} computes them once all plans of a planning
- * session exist (recursive types make this a fixpoint), then calls {@link #finish()}, then publishes
- * the plans; the flags are written only before publication (through a {@code ConcurrentHashMap} or
- * final fields) and never after, so plans are safe to share between threads.
+ * session exist (recursive types make this a fixpoint), then calls {@link #finish()}, then
+ * publishes the plans; the flags are written only before publication (through a {@code
+ * ConcurrentHashMap} or final fields) and never after, so plans are safe to share between threads.
  *
  * <p>Methods that take a value take it non-null; nulls are handled by the {@code ...Nullable}
  * methods (allowed at the top and in record components) and refused inside collections.

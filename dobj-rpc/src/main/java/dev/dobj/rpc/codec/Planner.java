@@ -167,8 +167,7 @@ final class Planner {
       throw refuse(c, context, "only arrays of primitives can be copied; use a List");
     }
     if (c.isInterface()) {
-      throw refuse(
-          c, context, "an interface must be sealed and permit only records and enums");
+      throw refuse(c, context, "an interface must be sealed and permit only records and enums");
     }
     if (Collection.class.isAssignableFrom(c) || Map.class.isAssignableFrom(c)) {
       throw refuse(c, context, "declare collections as List, Set or Map");
@@ -281,8 +280,7 @@ final class Planner {
                 + names[i]
                 + ", but the wire tells them apart by simple name; rename one");
       }
-      plans[i] =
-          plan(classes[i], "permitted subclass " + names[i] + " of " + sealed.getTypeName());
+      plans[i] = plan(classes[i], "permitted subclass " + names[i] + " of " + sealed.getTypeName());
     }
     plan.setVariants(classes, names, plans, Map.copyOf(index));
     return plan;
@@ -296,8 +294,10 @@ final class Planner {
     for (Class<?> c : permitted) {
       if (c.isInterface() && c.isSealed()) {
         if (c.getTypeParameters().length > 0) {
-          throw refuse(c, "permitted subclass of " + sealed.getTypeName(), "generic sealed"
-              + " interfaces are not supported");
+          throw refuse(
+              c,
+              "permitted subclass of " + sealed.getTypeName(),
+              "generic sealed" + " interfaces are not supported");
         }
         if (!leaves.contains(c)) {
           collectLeaves(c, leaves, context);

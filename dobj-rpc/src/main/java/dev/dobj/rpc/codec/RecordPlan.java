@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -30,6 +29,22 @@ import java.util.Map;
  * registers it, then plans the components and calls {@link #setComponents}.
  */
 final class RecordPlan extends Plan {
+  /** {@link #copyComponentValue}, for the fused copiers. */
+  private static final MethodHandle COPY_COMPONENT;
+
+  static {
+    try {
+      COPY_COMPONENT =
+          MethodHandles.lookup()
+              .findVirtual(
+                  RecordPlan.class,
+                  "copyComponentValue",
+                  MethodType.methodType(Object.class, int.class, Object.class, Budget.class));
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("RecordPlan.copyComponentValue is missing", e);
+    }
+  }
+
   private final Class<?> recordClass;
   private final String[] names;
   private final SerializableString[] wireNames;
@@ -74,8 +89,7 @@ final class RecordPlan extends Plan {
       MethodHandles.Lookup lookup = lookupFor(recordClass);
       for (int i = 0; i < n; i++) {
         exactAccessors[i] = lookup.unreflect(rc[i].getAccessor());
-        accessors[i] =
-            exactAccessors[i].asType(MethodType.methodType(Object.class, Object.class));
+        accessors[i] = exactAccessors[i].asType(MethodType.methodType(Object.class, Object.class));
       }
       exactConstructor = lookup.unreflectConstructor(recordClass.getDeclaredConstructor(types));
     } catch (IllegalAccessException | NoSuchMethodException e) {
@@ -107,14 +121,6 @@ final class RecordPlan extends Plan {
       RecordPlan.class.getModule().addReads(c.getModule());
       return MethodHandles.privateLookupIn(c, MethodHandles.lookup());
     }
-  }
-
-  int componentCount() {
-    return names.length;
-  }
-
-  String componentName(int i) {
-    return names[i];
   }
 
   /**
@@ -176,15 +182,16 @@ final class RecordPlan extends Plan {
   /**
    * One method handle for the whole copy: {@code new R(g0(r, b), ..., gn-1(r, b))} where {@code gi}
    * is the accessor, followed by the component's plan unless the component passes through. After
-   * some calls the JVM customizes the handle's lambda forms to this instance, so the accessors,
-   * the constructor and the component plans become constants and inline, with no boxing of
-   * primitive components; much faster than calling each handle from a loop.
+   * some calls the JVM customizes the handle's lambda forms to this instance, so the accessors, the
+   * constructor and the component plans become constants and inline, with no boxing of primitive
+   * components; much faster than calling each handle from a loop.
    */
   private MethodHandle fuseCopier() {
     int n = components.length;
     MethodHandle fused = exactConstructor;
     for (int i = n - 1; i >= 0; i--) {
-      MethodHandle get = exactAccessors[i].asType(exactAccessors[i].type().changeParameterType(0, Object.class));
+      MethodHandle get =
+          exactAccessors[i].asType(exactAccessors[i].type().changeParameterType(0, Object.class));
       MethodHandle g;
       if (passThrough[i]) {
         g = MethodHandles.dropArguments(get, 1, Budget.class);
@@ -206,21 +213,6 @@ final class RecordPlan extends Plan {
     }
     return MethodHandles.permuteArguments(
         fused.asType(fused.type().changeReturnType(Object.class)), target, reorder);
-  }
-
-  private static final MethodHandle COPY_COMPONENT;
-
-  static {
-    try {
-      COPY_COMPONENT =
-          MethodHandles.lookup()
-              .findVirtual(
-                  RecordPlan.class,
-                  "copyComponentValue",
-                  MethodType.methodType(Object.class, int.class, Object.class, Budget.class));
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError("RecordPlan.copyComponentValue is missing", e);
-    }
   }
 
   /** The copy of component {@code i}, whose value is {@code value}; called by the fused copier. */
@@ -276,8 +268,11 @@ final class RecordPlan extends Plan {
       throw e;
     } catch (Throwable e) {
       throw new ValueException(
-          "copying record " + recordClass.getName() + " failed, in an accessor or the canonical"
-              + " constructor: " + e,
+          "copying record "
+              + recordClass.getName()
+              + " failed, in an accessor or the canonical"
+              + " constructor: "
+              + e,
           e);
     }
   }
@@ -300,7 +295,10 @@ final class RecordPlan extends Plan {
       throw e;
     } catch (Throwable e) {
       throw new ValueException(
-          "the canonical constructor of record " + recordClass.getName() + " refused the value: " + e,
+          "the canonical constructor of record "
+              + recordClass.getName()
+              + " refused the value: "
+              + e,
           e);
     }
   }
@@ -335,7 +333,11 @@ final class RecordPlan extends Plan {
       Integer i = index.get(name);
       if (i == null) {
         throw new ValueException(
-            "unknown property " + Wire.quote(name) + " for record " + describe() + Wire.location(in));
+            "unknown property "
+                + Wire.quote(name)
+                + " for record "
+                + describe()
+                + Wire.location(in));
       }
       if (seen[i]) {
         throw new ValueException("duplicate property " + Wire.quote(name) + Wire.location(in));

@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
 
 /**
  * A parameterized type built by substituting type variables, e.g. {@code List<T>} inside {@code
- * record Box<T>(List<T> items)} declared as {@code Box<String>} becomes {@code List<String>}.
- * Equal to (and hashed like) the JDK's own {@link ParameterizedType}s, so plans are cached under
- * one key whichever way the type was obtained.
+ * record Box<T>(List<T> items)} declared as {@code Box<String>} becomes {@code List<String>}. Equal
+ * to (and hashed like) the JDK's own {@link ParameterizedType}s, so plans are cached under one key
+ * whichever way the type was obtained.
  */
 final class ResolvedType implements ParameterizedType {
   private final Class<?> raw;
@@ -107,7 +107,9 @@ final class ResolvedType implements ParameterizedType {
   @Override
   public String getTypeName() {
     return raw.getTypeName()
-        + Arrays.stream(arguments).map(Type::getTypeName).collect(Collectors.joining(", ", "<", ">"));
+        + Arrays.stream(arguments)
+            .map(Type::getTypeName)
+            .collect(Collectors.joining(", ", "<", ">"));
   }
 
   @Override

@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Null is allowed for a whole argument or result and for a record component, never inside a
  * list, set, map or {@code Optional}. Copies of lists, sets and maps are unmodifiable and keep the
- * source's iteration order. Immutable values (scalars, enums, ids, requests, responses, and
- * records and {@code Optional}s made only of those) are passed as they are.
+ * source's iteration order. Immutable values (scalars, enums, ids, requests, responses, and records
+ * and {@code Optional}s made only of those) are passed as they are.
  *
  * <p>Messages (the arguments of one call, or one result) are limited to {@code maxMessageBytes}:
  * estimated while copying, measured exactly when encoding.
@@ -107,8 +107,7 @@ public final class RpcCodec {
   }
 
   /**
-   * The plan for values of {@code type} (for storage values and attachments), made once and
-   * cached.
+   * The plan for values of {@code type} (for storage values and attachments), made once and cached.
    *
    * @throws IllegalArgumentException if the type cannot be copied; the message names it
    * @throws NullPointerException if {@code type} is null

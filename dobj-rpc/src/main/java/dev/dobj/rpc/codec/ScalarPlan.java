@@ -49,8 +49,7 @@ final class ScalarPlan extends Plan {
     this.box = box;
     this.primitive = declared.isPrimitive() && kind != Kind.VOID;
     this.immutable = true;
-    this.trivial =
-        kind != Kind.STRING && kind != Kind.BIG_INTEGER && kind != Kind.BIG_DECIMAL;
+    this.trivial = kind != Kind.STRING && kind != Kind.BIG_INTEGER && kind != Kind.BIG_DECIMAL;
   }
 
   /** The plan for {@code c}, or null if {@code c} is not a scalar type. */

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.lang.reflect.Type;
 
 /**
- * How values of one declared type are copied and encoded, for values that are not method
- * arguments (storage values, WebSocket attachments). Made by {@link RpcCodec#plan(Type)}; the same
- * rules as {@link MethodPlan}, with the same size limit per value. Immutable and thread-safe.
+ * How values of one declared type are copied and encoded, for values that are not method arguments
+ * (storage values, WebSocket attachments). Made by {@link RpcCodec#plan(Type)}; the same rules as
+ * {@link MethodPlan}, with the same size limit per value. Immutable and thread-safe.
  */
 public final class ValuePlan {
   private final Type type;

@@ -19,8 +19,8 @@ import java.util.Arrays;
  * untrusted input, and the size accounting of encoded messages. Thread-safe and immutable.
  *
  * <p>The parser refuses duplicate property names, nesting deeper than {@link Budget#MAX_DEPTH},
- * strings and documents over the message limit, and numbers over {@link #MAX_NUMBER_DIGITS}
- * digits (the cost of parsing a huge number grows faster than its length).
+ * strings and documents over the message limit, and numbers over {@link #MAX_NUMBER_DIGITS} digits
+ * (the cost of parsing a huge number grows faster than its length).
  */
 final class Wire {
   static final int MAX_NUMBER_DIGITS = 100_000;
@@ -102,8 +102,7 @@ final class Wire {
   static String describe(IOException e) {
     if (e instanceof JsonProcessingException jpe) {
       JsonLocation at = jpe.getLocation();
-      String where =
-          at == null || at.getByteOffset() < 0 ? "" : " at byte " + at.getByteOffset();
+      String where = at == null || at.getByteOffset() < 0 ? "" : " at byte " + at.getByteOffset();
       return jpe.getOriginalMessage() + where;
     }
     return String.valueOf(e.getMessage());

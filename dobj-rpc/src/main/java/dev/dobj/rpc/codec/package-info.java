@@ -18,8 +18,8 @@
  *
  * <ul>
  *   <li>A type is refused when it is planned, with an {@link IllegalArgumentException} naming the
- *       type and where it was met; a value whose runtime class does not fit its plan is refused when
- *       it is copied or encoded.
+ *       type and where it was met; a value whose runtime class does not fit its plan is refused
+ *       when it is copied or encoded.
  *   <li>Copies never share mutable state with their source; lists, sets and maps in copies and in
  *       decoded values are unmodifiable, keep the source's iteration order and hold no null.
  *   <li>A message (all arguments of a call, or one result) is at most the codec's limit (32 MiB by

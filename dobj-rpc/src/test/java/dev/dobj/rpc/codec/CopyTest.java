@@ -35,7 +35,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -121,7 +120,8 @@ class CopyTest {
     assertThat(copy.tags()).containsExactly("a", "b");
     assertThat(copy.data()).containsExactly(1, 2, 3);
     assertThat(copy.text()).isSameAs(original.text());
-    assertThatThrownBy(() -> copy.tags().add("d")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> copy.tags().add("d"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
@@ -179,7 +179,8 @@ class CopyTest {
     byString.put("d", 4);
 
     assertThat(copy).isNotSameAs(keyed);
-    assertThat(copy.byString()).containsExactly(Map.entry("a", 1), Map.entry("b", 2), Map.entry("c", 3));
+    assertThat(copy.byString())
+        .containsExactly(Map.entry("a", 1), Map.entry("b", 2), Map.entry("c", 3));
     assertThat(copy.byColor().get(Color.RED)).containsExactly(new Point(1, 1));
     assertThat(copy.byLong()).isSameAs(keyed.byLong()); // Map.of with immutable values
     assertThatThrownBy(() -> copy.byString().put("e", 5))
@@ -218,7 +219,8 @@ class CopyTest {
     List<Integer> subclass = new ArrayList<>() {};
     subclass.add(5);
 
-    assertThat(codec.plan(method("numbers", List.class)).copyResult(subclass)).isEqualTo(List.of(5));
+    assertThat(codec.plan(method("numbers", List.class)).copyResult(subclass))
+        .isEqualTo(List.of(5));
   }
 
   @Test
@@ -349,13 +351,16 @@ class CopyTest {
     Map<String, Integer> nullKey = new HashMap<>();
     nullKey.put(null, 1);
 
-    assertThatThrownBy(() -> plan.copy(new Keyed(nullValue, Map.of(), Map.of(), Map.of(), Map.of())))
+    assertThatThrownBy(
+            () -> plan.copy(new Keyed(nullValue, Map.of(), Map.of(), Map.of(), Map.of())))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("found null inside a java.util.Map<java.lang.String, java.lang.Integer>")
+        .hasMessageContaining(
+            "found null inside a java.util.Map<java.lang.String, java.lang.Integer>")
         .hasMessageEndingWith("(at byString[\"a\"])");
     assertThatThrownBy(() -> plan.copy(new Keyed(nullKey, Map.of(), Map.of(), Map.of(), Map.of())))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("found null inside a java.util.Map<java.lang.String, java.lang.Integer>");
+        .hasMessageContaining(
+            "found null inside a java.util.Map<java.lang.String, java.lang.Integer>");
   }
 
   @Test

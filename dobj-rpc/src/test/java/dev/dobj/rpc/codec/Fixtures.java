@@ -273,7 +273,8 @@ final class Fixtures {
     try {
       return Counter.class.getMethod(name, parameterTypes);
     } catch (NoSuchMethodException e) {
-      throw new AssertionError("Counter has no method " + name + Arrays.toString(parameterTypes), e);
+      throw new AssertionError(
+          "Counter has no method " + name + Arrays.toString(parameterTypes), e);
     }
   }
 

@@ -23,11 +23,13 @@ class HttpValuesTest {
     MethodPlan plan = codec.plan(method("request", Request.class));
     Request request =
         Request.builder("PUT", "https://example.com/a?b=c")
-            .headers(Headers.builder().add("x-one", "1").add("x-many", "a").add("x-many", "b").build())
+            .headers(
+                Headers.builder().add("x-one", "1").add("x-many", "a").add("x-many", "b").build())
             .body(new byte[] {1, 2, 3})
             .build();
 
-    Request decoded = (Request) plan.decodeArguments(plan.encodeArguments(new Object[] {request}))[0];
+    Request decoded =
+        (Request) plan.decodeArguments(plan.encodeArguments(new Object[] {request}))[0];
 
     assertThat(decoded.method()).isEqualTo("PUT");
     assertThat(decoded.url()).isEqualTo(request.url());
@@ -40,7 +42,11 @@ class HttpValuesTest {
   void roundTrip_ofResponse_keepsStatusTextHeadersAndBody() {
     MethodPlan plan = codec.plan(method("response", Response.class));
     Response response =
-        Response.builder(418).statusText("I'm a teapot").header("content-type", "text/plain").body("short and stout").build();
+        Response.builder(418)
+            .statusText("I'm a teapot")
+            .header("content-type", "text/plain")
+            .body("short and stout")
+            .build();
 
     Response decoded = (Response) plan.decodeResult(plan.encodeResult(response));
 
@@ -55,7 +61,9 @@ class HttpValuesTest {
     MethodPlan plan = codec.plan(method("request", Request.class));
     Request streamed =
         Request.builder("POST", "https://example.com/")
-            .body(Body.ofStream(new ByteArrayInputStream("streamed".getBytes(UTF_8)), OptionalLong.empty()))
+            .body(
+                Body.ofStream(
+                    new ByteArrayInputStream("streamed".getBytes(UTF_8)), OptionalLong.empty()))
             .build();
 
     Request decoded = (Request) plan.decodeResult(plan.encodeResult(streamed));

@@ -48,7 +48,8 @@ class PlanningTest {
   @Test
   void plan_ofObjectParameter_isRefusedNamingTypeParameterAndMethod() {
     assertThat(refusal(method("add", Object.class)))
-        .isEqualTo("Cannot copy java.lang.Object for parameter 0 of Counter.add(Object): " + SUPPORTED);
+        .isEqualTo(
+            "Cannot copy java.lang.Object for parameter 0 of Counter.add(Object): " + SUPPORTED);
   }
 
   @Test
@@ -87,7 +88,8 @@ class PlanningTest {
   @Test
   void plan_ofClassesThatAreNotValues_isRefused() {
     assertThat(refusal(method("thread", Thread.class)))
-        .isEqualTo("Cannot copy java.lang.Thread for parameter 0 of Counter.thread(Thread): " + SUPPORTED);
+        .isEqualTo(
+            "Cannot copy java.lang.Thread for parameter 0 of Counter.thread(Thread): " + SUPPORTED);
     assertThat(refusal(method("pojo", Mutable.class)))
         .isEqualTo(
             "Cannot copy dev.dobj.rpc.codec.Fixtures$Mutable for parameter 0 of"
@@ -156,7 +158,8 @@ class PlanningTest {
   @Test
   void plan_ofUnsupportedResult_namesTheResult() {
     assertThat(refusal(method("anything")))
-        .isEqualTo("Cannot copy java.lang.Object for the result of Counter.anything(): " + SUPPORTED);
+        .isEqualTo(
+            "Cannot copy java.lang.Object for the result of Counter.anything(): " + SUPPORTED);
   }
 
   @Test
@@ -173,7 +176,8 @@ class PlanningTest {
     assertThat(codec.plan(method("add", long.class, String.class)).key())
         .isEqualTo("add(long,java.lang.String)");
     assertThat(codec.plan(method("bytes", byte[].class)).key()).isEqualTo("bytes(byte[])");
-    assertThat(codec.plan(method("numbers", List.class)).key()).isEqualTo("numbers(java.util.List)");
+    assertThat(codec.plan(method("numbers", List.class)).key())
+        .isEqualTo("numbers(java.util.List)");
   }
 
   @Test
@@ -200,7 +204,8 @@ class PlanningTest {
 
   @Test
   void plan_isCachedPerMethodAndPerType() {
-    assertThat(codec.plan(method("echo", Msg.class))).isSameAs(codec.plan(method("echo", Msg.class)));
+    assertThat(codec.plan(method("echo", Msg.class)))
+        .isSameAs(codec.plan(method("echo", Msg.class)));
     assertThat(codec.plan(Msg.class)).isSameAs(codec.plan(Msg.class));
     assertThat(codec.plan(method("echo", Msg.class)).method()).isEqualTo(method("echo", Msg.class));
     assertThat(codec.plan(Msg.class).type()).isEqualTo(Msg.class);

@@ -26,8 +26,7 @@ class ReferencesTest {
     FakeStub decoded = (FakeStub) plan.decodeArguments(bytes)[0];
 
     assertThat(new String(bytes, UTF_8))
-        .isEqualTo(
-            "[{\"binding\":\"counters\",\"id\":\"" + alice.id() + "\",\"name\":\"alice\"}]");
+        .isEqualTo("[{\"binding\":\"counters\",\"id\":\"" + alice.id() + "\",\"name\":\"alice\"}]");
     assertThat(decoded.id()).isEqualTo(alice.id());
     assertThat(decoded.name()).contains("alice");
     assertThat(references.log)
@@ -42,7 +41,8 @@ class ReferencesTest {
     assertThatThrownBy(
             () ->
                 plan.decodeResult(
-                    ("{\"binding\":\"other\",\"id\":\"" + id + "\",\"name\":null}").getBytes(UTF_8)))
+                    ("{\"binding\":\"other\",\"id\":\"" + id + "\",\"name\":null}")
+                        .getBytes(UTF_8)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "Cannot decode the RPC result of Counter.peer(): No namespace is bound as \"other\"");
@@ -55,7 +55,8 @@ class ReferencesTest {
     DurableObjectId unnamed = FakeReferences.KEY.idFromString(named.toString());
 
     DurableObjectId decodedNamed = (DurableObjectId) plan.decodeResult(plan.encodeResult(named));
-    DurableObjectId decodedUnnamed = (DurableObjectId) plan.decodeResult(plan.encodeResult(unnamed));
+    DurableObjectId decodedUnnamed =
+        (DurableObjectId) plan.decodeResult(plan.encodeResult(unnamed));
 
     assertThat(decodedNamed).isEqualTo(named);
     assertThat(decodedNamed.name()).contains("bob");
@@ -69,7 +70,9 @@ class ReferencesTest {
     MethodPlan plan = codec.plan(method("id", DurableObjectId.class));
 
     assertThatThrownBy(
-            () -> plan.decodeResult(("{\"id\":\"" + "ab".repeat(32) + "\",\"name\":null}").getBytes(UTF_8)))
+            () ->
+                plan.decodeResult(
+                    ("{\"id\":\"" + "ab".repeat(32) + "\",\"name\":null}").getBytes(UTF_8)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "Cannot decode the RPC result of Counter.id(DurableObjectId): Durable Object ID is not"

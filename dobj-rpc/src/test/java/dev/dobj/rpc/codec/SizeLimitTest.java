@@ -55,7 +55,8 @@ class SizeLimitTest {
   void decode_overTheLimit_isRefused() {
     assertThatThrownBy(() -> bytes.decodeResult(new byte[2000]))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Cannot decode the RPC result of Counter.bytes(byte[]): " + tooLarge("1KiB", 2000));
+        .hasMessage(
+            "Cannot decode the RPC result of Counter.bytes(byte[]): " + tooLarge("1KiB", 2000));
   }
 
   @Test

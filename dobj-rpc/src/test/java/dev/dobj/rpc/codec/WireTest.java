@@ -174,7 +174,8 @@ class WireTest {
   void roundTrip_ofNestedOptional_keepsEmptyInsidePresentApart() {
     Type type = Types.of("maybeMaybe");
 
-    assertThat(roundTrip(type, Optional.of(Optional.empty()))).isEqualTo(Optional.of(Optional.empty()));
+    assertThat(roundTrip(type, Optional.of(Optional.empty())))
+        .isEqualTo(Optional.of(Optional.empty()));
     assertThat(roundTrip(type, Optional.empty())).isEqualTo(Optional.empty());
   }
 
@@ -185,8 +186,13 @@ class WireTest {
 
     assertThat(roundTrip(Types.of("pairOfIntegerAndColor"), pair)).isEqualTo(pair);
     assertThat(roundTrip(Types.of("nested"), nested)).isEqualTo(nested);
-    assertThat(codec.plan(method("box", Box.class)).decodeResult(
-            codec.plan(method("box", Box.class)).encodeResult(new Box<>("a", List.of("b")))))
+    assertThat(
+            codec
+                .plan(method("box", Box.class))
+                .decodeResult(
+                    codec
+                        .plan(method("box", Box.class))
+                        .encodeResult(new Box<>("a", List.of("b")))))
         .isEqualTo(new Box<>("a", List.of("b")));
   }
 
@@ -271,13 +277,18 @@ class WireTest {
     assertThatThrownBy(() -> plan.decodeArguments(json("[1,2]")))
         .hasMessage(prefix + "expected 1 arguments, found more at byte 3");
     assertThatThrownBy(() -> plan.decodeArguments(json("[\"1\"]")))
-        .hasMessage(prefix + "parameter 0: expected a JSON integer for long, found a JSON string at byte 1");
+        .hasMessage(
+            prefix
+                + "parameter 0: expected a JSON integer for long, found a JSON string at byte 1");
     assertThatThrownBy(() -> plan.decodeArguments(json("[null]")))
         .hasMessage(prefix + "parameter 0: null where long was expected");
     assertThatThrownBy(() -> plan.decodeArguments(json("[1.5]")))
-        .hasMessage(prefix + "parameter 0: expected a JSON integer for long, found a JSON decimal number at byte 1");
+        .hasMessage(
+            prefix
+                + "parameter 0: expected a JSON integer for long, found a JSON decimal number at byte 1");
     assertThatThrownBy(() -> plan.decodeArguments(json("[99999999999999999999]")))
-        .hasMessage(prefix + "parameter 0: number 99999999999999999999 is out of range for long at byte 1");
+        .hasMessage(
+            prefix + "parameter 0: number 99999999999999999999 is out of range for long at byte 1");
     assertThatThrownBy(() -> plan.decodeArguments(json("[1] [2]")))
         .hasMessage(prefix + "unexpected content after the value at byte 4");
   }
@@ -287,7 +298,9 @@ class WireTest {
     MethodPlan plan = codec.plan(method("tripwire", Tripwire.class));
 
     assertThatThrownBy(
-            () -> plan.decodeArguments(json("[{\"s\":\"x\",\"@class\":\"java.lang.ProcessBuilder\"}]")))
+            () ->
+                plan.decodeArguments(
+                    json("[{\"s\":\"x\",\"@class\":\"java.lang.ProcessBuilder\"}]")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "Cannot decode RPC arguments of Counter.tripwire(Tripwire): parameter 0: unknown property"
@@ -319,10 +332,12 @@ class WireTest {
                 + " permitted subclass of dev.dobj.rpc.codec.Fixtures$Shape (expected one of"
                 + " Circle, Square, Triangle, Unit) at byte 1");
     assertThatThrownBy(
-            () -> plan.decodeResult(json("{\"dev.dobj.rpc.codec.Fixtures$Circle\":{\"radius\":1}}")))
+            () ->
+                plan.decodeResult(json("{\"dev.dobj.rpc.codec.Fixtures$Circle\":{\"radius\":1}}")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("is not a permitted subclass");
-    assertThatThrownBy(() -> plan.decodeResult(json("{\"Circle\":{\"radius\":1},\"Unit\":\"ONE\"}")))
+    assertThatThrownBy(
+            () -> plan.decodeResult(json("{\"Circle\":{\"radius\":1},\"Unit\":\"ONE\"}")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expected the end of the object after the value of Circle");
   }
@@ -363,12 +378,14 @@ class WireTest {
     assertThatThrownBy(
             () ->
                 keyed.decode(
-                    json("{\"byString\":{},\"byLong\":{\"x\":\"s\"},\"byColor\":{},\"byInstant\":{},\"byChar\":{}}")))
+                    json(
+                        "{\"byString\":{},\"byLong\":{\"x\":\"s\"},\"byColor\":{},\"byInstant\":{},\"byChar\":{}}")))
         .hasMessageContaining("\"x\" is not a valid java.lang.Long");
     assertThatThrownBy(
             () ->
                 keyed.decode(
-                    json("{\"byString\":{},\"byLong\":{},\"byColor\":{\"PINK\":[]},\"byInstant\":{},\"byChar\":{}}")))
+                    json(
+                        "{\"byString\":{},\"byLong\":{},\"byColor\":{\"PINK\":[]},\"byInstant\":{},\"byChar\":{}}")))
         .hasMessageContaining("\"PINK\" is not a constant of dev.dobj.rpc.codec.Fixtures$Color");
     assertThatThrownBy(() -> codec.plan(byte[].class).decode(json("\"not base64!\"")))
         .isInstanceOf(IllegalArgumentException.class)
@@ -385,7 +402,8 @@ class WireTest {
   void decode_ofDuplicateSetElementOrMapKey_isRefused() {
     assertThatThrownBy(() -> codec.plan(Types.of("strings")).decode(json("[\"a\",\"a\"]")))
         .hasMessageEndingWith("duplicate element in a java.util.Set<java.lang.String> (at [1])");
-    assertThatThrownBy(() -> codec.plan(Types.of("byLong")).decode(json("{\"1\":\"a\",\"01\":\"b\"}")))
+    assertThatThrownBy(
+            () -> codec.plan(Types.of("byLong")).decode(json("{\"1\":\"a\",\"01\":\"b\"}")))
         .hasMessageContaining("duplicate key in a java.util.Map<java.lang.Long, java.lang.String>");
     assertThatThrownBy(() -> codec.plan(Types.of("byBoolean")).decode(json("{\"yes\":\"a\"}")))
         .hasMessageContaining("\"yes\" is not a valid java.lang.Boolean");

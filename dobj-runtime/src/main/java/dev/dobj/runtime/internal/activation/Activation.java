@@ -71,7 +71,12 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
     this.host = host;
     this.id = id;
     this.construct = new ConstructEvent();
-    this.gate = new InputGate<>(construct, this, host.settings.maxQueuedEvents());
+    this.gate =
+        new InputGate<>(
+            construct,
+            this,
+            host.settings.maxQueuedEvents(),
+            host.settings.maxQueueWait().toMillis());
     this.lastActiveMillis = host.settings.clock().millis();
   }
 
@@ -97,6 +102,21 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
             + " events waiting for "
             + describe()
             + ")");
+  }
+
+  @Override
+  public RuntimeException queuedTooLong(long waitedMillis) {
+    return DurableObjectException.overloaded(
+        "Durable Object is overloaded. Requests queued for too long. (waited "
+            + waitedMillis
+            + " ms for "
+            + describe()
+            + ")");
+  }
+
+  @Override
+  public long nowMillis() {
+    return host.settings.clock().millis();
   }
 
   private void runLoop(Event first) {

@@ -14,6 +14,8 @@ import java.util.concurrent.ThreadFactory;
  * @param idleTimeout how long an idle object stays in memory
  * @param criticalSectionTimeout how long a critical section (and a constructor) may run
  * @param maxQueuedEvents events that may wait per object before calls are refused as overloaded
+ * @param maxQueueWait how long an event may wait in an object's queue before it is dropped as
+ *     overloaded
  * @param maxCriticalSectionDepth how deeply {@code blockConcurrencyWhile} may nest
  */
 public record Settings(
@@ -23,4 +25,5 @@ public record Settings(
     Duration idleTimeout,
     Duration criticalSectionTimeout,
     int maxQueuedEvents,
+    Duration maxQueueWait,
     int maxCriticalSectionDepth) {}

@@ -39,6 +39,8 @@ public final class InputGate<E extends InputGate.Entry> {
     private Entry prev;
     private Entry next;
     private boolean inFlight;
+    // @GuardedBy("gate.lock"): when the entry was queued, in the owner's milliseconds.
+    private long queuedAt;
 
     /**
      * Fails this event with {@code cause}; called at most once, outside the gate's lock, when the
@@ -66,11 +68,18 @@ public final class InputGate<E extends InputGate.Entry> {
 
     /** The exception for an event refused because {@code queued} events already wait. */
     RuntimeException overloaded(int queued);
+
+    /** The exception for an event dropped after waiting {@code waitedMillis} in the queue. */
+    RuntimeException queuedTooLong(long waitedMillis);
+
+    /** The current time in milliseconds (read only for events that had to queue). */
+    long nowMillis();
   }
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Owner<E> owner;
   private final int maxQueuedEvents;
+  private final long maxQueueWaitMillis;
 
   // @GuardedBy("lock")
   private boolean held;
@@ -95,10 +104,13 @@ public final class InputGate<E extends InputGate.Entry> {
    *     nothing can run before it)
    * @param owner starts runner threads and makes overload errors
    * @param maxQueuedEvents events that may wait before {@link #submit} refuses more
+   * @param maxQueueWaitMillis how long an event may wait in the queue; one that waited longer is
+   *     rejected with {@link Owner#queuedTooLong} instead of run
    */
-  public InputGate(E first, Owner<E> owner, int maxQueuedEvents) {
+  public InputGate(E first, Owner<E> owner, int maxQueuedEvents, long maxQueueWaitMillis) {
     this.owner = owner;
     this.maxQueuedEvents = maxQueuedEvents;
+    this.maxQueueWaitMillis = maxQueueWaitMillis;
     if (first != null) {
       held = true;
       link(first);
@@ -153,6 +165,7 @@ public final class InputGate<E extends InputGate.Entry> {
         if (waiting == null) {
           waiting = new ArrayDeque<>();
         }
+        ((Entry) e).queuedAt = owner.nowMillis();
         waiting.add(e);
         queuedEvents++;
         return true;
@@ -172,13 +185,16 @@ public final class InputGate<E extends InputGate.Entry> {
    */
   public E next(E done) {
     Object head;
+    List<Entry> expired;
     lock.lock();
     try {
       unlink(done);
+      expired = dropExpiredLocked();
       head = pollLocked();
     } finally {
       lock.unlock();
     }
+    rejectExpired(expired);
     if (head instanceof Resumption r) {
       r.grant(null);
       return null;
@@ -194,13 +210,16 @@ public final class InputGate<E extends InputGate.Entry> {
    */
   public void finish(E done) {
     Object head;
+    List<Entry> expired;
     lock.lock();
     try {
       unlink(done);
+      expired = dropExpiredLocked();
       head = pollLocked();
     } finally {
       lock.unlock();
     }
+    rejectExpired(expired);
     handOver(head);
   }
 
@@ -210,12 +229,15 @@ public final class InputGate<E extends InputGate.Entry> {
    */
   public void suspend() {
     Object head;
+    List<Entry> expired;
     lock.lock();
     try {
+      expired = dropExpiredLocked();
       head = pollLocked();
     } finally {
       lock.unlock();
     }
+    rejectExpired(expired);
     handOver(head);
   }
 
@@ -352,6 +374,33 @@ public final class InputGate<E extends InputGate.Entry> {
       link((Entry) head);
     }
     return head;
+  }
+
+  // @GuardedBy("lock"): removes the events at the head that waited too long; null if none.
+  private List<Entry> dropExpiredLocked() {
+    if (waiting == null || waiting.isEmpty()) {
+      return null;
+    }
+    List<Entry> expired = null;
+    long now = owner.nowMillis();
+    while (waiting.peek() instanceof Entry e && now - e.queuedAt > maxQueueWaitMillis) {
+      waiting.poll();
+      queuedEvents--;
+      if (expired == null) {
+        expired = new ArrayList<>();
+      }
+      e.queuedAt = now - e.queuedAt; // from here on: how long it waited, for the error
+      expired.add(e);
+    }
+    return expired;
+  }
+
+  private void rejectExpired(List<Entry> expired) {
+    if (expired != null) {
+      for (Entry e : expired) {
+        e.reject(owner.queuedTooLong(e.queuedAt));
+      }
+    }
   }
 
   private void handOver(Object head) {

@@ -30,7 +30,19 @@ class InputGateTest {
     public RuntimeException overloaded(int queued) {
       return new IllegalStateException("overloaded at " + queued);
     }
+
+    @Override
+    public RuntimeException queuedTooLong(long waitedMillis) {
+      return new IllegalStateException("waited " + waitedMillis);
+    }
+
+    @Override
+    public long nowMillis() {
+      return now;
+    }
   }
+
+  private long now;
 
   private static final class Ev extends InputGate.Entry {
     final String name;
@@ -52,7 +64,7 @@ class InputGateTest {
   }
 
   private InputGate<Ev> gate(int max) {
-    return new InputGate<>(null, new Owner(), max);
+    return new InputGate<>(null, new Owner(), max, 1000);
   }
 
   @Test
@@ -219,11 +231,28 @@ class InputGateTest {
   @Test
   void aGateCreatedWithAFirstEvent_isHeldByIt() {
     Ev ctor = new Ev("ctor");
-    InputGate<Ev> g = new InputGate<>(ctor, new Owner(), 10);
+    InputGate<Ev> g = new InputGate<>(ctor, new Owner(), 10, 1000);
     assertThat(g.tryEnter(new Ev("a"))).isEqualTo(Admission.BUSY);
     Ev b = new Ev("b");
     g.submit(b);
     assertThat(g.next(ctor)).isSameAs(b);
+  }
+
+  @Test
+  void eventsThatWaitedLongerThanTheLimit_areRejectedInsteadOfRun() {
+    InputGate<Ev> g = gate(10);
+    Ev a = new Ev("a");
+    Ev old = new Ev("old");
+    Ev young = new Ev("young");
+    g.submit(a);
+    g.submit(old);
+    now += 600;
+    g.submit(young);
+    now += 500; // old waited 1100 ms, young 500 ms
+    assertThat(g.next(a)).isSameAs(young);
+    assertThat(old.rejections).singleElement().hasToString("java.lang.IllegalStateException: waited 1100");
+    assertThat(young.rejections).isEmpty();
+    assertThat(g.queuedEvents()).isZero();
   }
 
   private static void awaitParked(Thread t) {
