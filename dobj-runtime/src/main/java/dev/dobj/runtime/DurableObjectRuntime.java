@@ -8,6 +8,10 @@ import dev.dobj.Env;
 import dev.dobj.rpc.codec.References;
 import dev.dobj.rpc.codec.RpcCodec;
 import dev.dobj.rpc.codec.StubReference;
+import dev.dobj.spi.placement.Location;
+import dev.dobj.spi.placement.Placement;
+import dev.dobj.spi.transport.Transport;
+import dev.dobj.runtime.internal.activation.InboundCalls;
 import dev.dobj.runtime.internal.activation.Namespace;
 import dev.dobj.runtime.internal.activation.ObjectHost;
 import dev.dobj.runtime.internal.activation.Settings;
@@ -45,6 +49,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
   private final Map<String, ObjectHost> hosts;
   private final Settings settings;
   private final Env env;
+  private final Transport transport;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile RuntimeClock.Timer sweeper;
 
@@ -62,12 +67,28 @@ public final class DurableObjectRuntime implements AutoCloseable {
     Map<String, ObjectHost> byBinding = new LinkedHashMap<>();
     RuntimeReferences references = new RuntimeReferences();
     RpcCodec codec = new RpcCodec(references);
+    Map<String, ObjectHost> byUniqueKey = new LinkedHashMap<>();
     for (Binding binding : b.bindings.values()) {
-      byBinding.put(
-          binding.name,
-          new ObjectHost(binding.name, binding.uniqueKey, binding.objectClass, settings, codec));
+      ObjectHost host =
+          new ObjectHost(
+              binding.name,
+              binding.uniqueKey,
+              binding.objectClass,
+              settings,
+              codec,
+              b.placement,
+              b.transport);
+      byBinding.put(binding.name, host);
+      if (byUniqueKey.putIfAbsent(binding.uniqueKey, host) != null) {
+        throw new IllegalArgumentException(
+            "Two bindings share the unique key \"" + binding.uniqueKey + "\"; each namespace needs its own");
+      }
     }
     this.hosts = Collections.unmodifiableMap(byBinding);
+    this.transport = b.transport;
+    if (transport != null) {
+      transport.serve(new InboundCalls(byUniqueKey));
+    }
     this.env = new BoundEnv(hosts, Map.copyOf(b.vars));
     references.env = env;
     for (ObjectHost host : hosts.values()) {
@@ -132,6 +153,9 @@ public final class DurableObjectRuntime implements AutoCloseable {
       if (t != null) {
         t.cancel();
       }
+      if (transport != null) {
+        transport.close();
+      }
       for (ObjectHost host : hosts.values()) {
         host.resetAll("the runtime was closed");
       }
@@ -149,6 +173,8 @@ public final class DurableObjectRuntime implements AutoCloseable {
     private Duration criticalSectionTimeout = Duration.ofSeconds(30);
     private int maxQueuedEvents = 10_000;
     private Duration maxQueueWait = Duration.ofSeconds(60);
+    private Placement placement = address -> Location.LOCAL;
+    private Transport transport;
 
     private Builder() {}
 
@@ -251,6 +277,23 @@ public final class DurableObjectRuntime implements AutoCloseable {
      */
     public Builder maxQueueWait(Duration wait) {
       this.maxQueueWait = positive(wait, "maxQueueWait");
+      return this;
+    }
+
+    /**
+     * Decides which node hosts each object (default: this process hosts every object).
+     */
+    public Builder placement(Placement placement) {
+      this.placement = Objects.requireNonNull(placement, "placement");
+      return this;
+    }
+
+    /**
+     * Reaches objects that the placement puts on other nodes, and serves this node's objects to
+     * them (default: none; every object is local). The runtime closes it when it closes.
+     */
+    public Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
       return this;
     }
 

@@ -6,11 +6,16 @@ import dev.dobj.DurableObjectState;
 import dev.dobj.Env;
 import dev.dobj.NamespaceKey;
 import dev.dobj.rpc.codec.RpcCodec;
+import dev.dobj.spi.ObjectAddress;
+import dev.dobj.spi.placement.Placement;
+import dev.dobj.spi.transport.Transport;
 import dev.dobj.storage.Storage;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,18 +33,24 @@ public final class ObjectHost {
       Set.of("fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError");
 
   final String binding;
+  final String uniqueKey;
   final NamespaceKey key;
+  final Placement placement;
+  final Transport transport;
   final Class<? extends DurableObject> objectClass;
   final Settings settings;
   final RpcCodec codec;
   private final Constructor<? extends DurableObject> constructor;
   private final ConcurrentHashMap<DurableObjectId, Activation> live = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Method, Dispatch> dispatch = new ConcurrentHashMap<>();
+  private volatile Map<String, Dispatch> byKey;
   private volatile Env env;
 
   /**
    * A host for {@code objectClass} under {@code binding}.
    *
+   * @param placement decides whether an id is hosted here or on another node
+   * @param transport reaches other nodes; null when every object is local
    * @throws IllegalArgumentException if the class is abstract or lacks a {@code
    *     (DurableObjectState, Env)} constructor
    */
@@ -48,8 +59,13 @@ public final class ObjectHost {
       String uniqueKey,
       Class<? extends DurableObject> objectClass,
       Settings settings,
-      RpcCodec codec) {
+      RpcCodec codec,
+      Placement placement,
+      Transport transport) {
     this.binding = binding;
+    this.uniqueKey = uniqueKey;
+    this.placement = placement;
+    this.transport = transport;
     this.key = NamespaceKey.of(uniqueKey);
     this.objectClass = objectClass;
     this.settings = settings;
@@ -89,6 +105,15 @@ public final class ObjectHost {
 
   public NamespaceKey key() {
     return key;
+  }
+
+  /** The namespace's configured unique key (its identity across nodes). */
+  public String uniqueKey() {
+    return uniqueKey;
+  }
+
+  ObjectAddress address(DurableObjectId id) {
+    return new ObjectAddress(uniqueKey, id);
   }
 
   /** The live activation of {@code id}, constructing one if there is none. */
@@ -149,6 +174,34 @@ public final class ObjectHost {
       d = dispatch.computeIfAbsent(m, this::resolve);
     }
     return d;
+  }
+
+  /**
+   * The dispatch of the class's method whose wire key is {@code key} (for calls arriving over a
+   * transport), or null if the class has no such RPC method.
+   */
+  Dispatch dispatchByKey(String key) {
+    Map<String, Dispatch> m = byKey;
+    if (m == null) {
+      Map<String, Dispatch> built = new HashMap<>();
+      for (Method candidate : objectClass.getMethods()) {
+        if (Modifier.isStatic(candidate.getModifiers())
+            || candidate.getDeclaringClass() == Object.class
+            || candidate.getDeclaringClass() == DurableObject.class
+            || HANDLERS.contains(candidate.getName())) {
+          continue;
+        }
+        try {
+          Dispatch d = dispatch(candidate);
+          built.putIfAbsent(d.plan().key(), d);
+        } catch (IllegalArgumentException notCallable) {
+          // a public method with types the codec cannot carry is not callable remotely
+        }
+      }
+      m = Map.copyOf(built);
+      byKey = m;
+    }
+    return m.get(key);
   }
 
   private Dispatch resolve(Method m) {

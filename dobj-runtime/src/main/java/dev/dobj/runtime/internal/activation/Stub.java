@@ -5,6 +5,8 @@ import dev.dobj.DurableObjectId;
 import dev.dobj.DurableObjectStub;
 import dev.dobj.fetch.Request;
 import dev.dobj.fetch.Response;
+import dev.dobj.spi.ObjectAddress;
+import dev.dobj.spi.placement.Location;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -30,6 +32,7 @@ final class Stub<T> implements DurableObjectStub<T>, InvocationHandler {
   private final Namespace<T> namespace;
   private final DurableObjectId id;
   private volatile Activation bound;
+  private volatile RemoteChannel remote;
   private volatile T view;
 
   Stub(Namespace<T> namespace, DurableObjectId id) {
@@ -78,6 +81,12 @@ final class Stub<T> implements DurableObjectStub<T>, InvocationHandler {
         default -> throw new AssertionError("unexpected Object method " + method);
       };
     }
+    RemoteChannel r = remote();
+    if (r != null) {
+      Dispatch d = namespace.host().dispatch(method);
+      RpcFuture<Object> f = r.call(d.plan(), args);
+      return Activation.awaitOutside(() -> joinForCaller(f));
+    }
     CallEvent e = newCall(method, args);
     return awaitBlocking(e, e.result);
   }
@@ -106,14 +115,17 @@ final class Stub<T> implements DurableObjectStub<T>, InvocationHandler {
                   return null;
                 },
                 "runAsync");
-    CallEvent e = newCall(recorded.method(), recorded.args());
-    deliverAsync(e);
-    return e.result.thenApply(v -> null);
+    return sendAsync(recorded).thenApply(v -> null);
   }
 
   @Override
   public Response fetch(Request request) {
     Objects.requireNonNull(request, "request");
+    RemoteChannel r = remote();
+    if (r != null) {
+      RpcFuture<Response> f = r.fetch(request);
+      return Activation.awaitOutside(() -> joinForCaller(f));
+    }
     FetchEvent e = new FetchEvent(request);
     return awaitBlocking(e, e.result);
   }
@@ -121,9 +133,62 @@ final class Stub<T> implements DurableObjectStub<T>, InvocationHandler {
   @Override
   public CompletableFuture<Response> fetchAsync(Request request) {
     Objects.requireNonNull(request, "request");
+    RemoteChannel r = remote();
+    if (r != null) {
+      return r.fetch(request);
+    }
     FetchEvent e = new FetchEvent(request);
     deliverAsync(e);
     return e.result;
+  }
+
+  private CompletableFuture<Object> sendAsync(Recorder.Call call) {
+    RemoteChannel r = remote();
+    if (r != null) {
+      return r.call(namespace.host().dispatch(call.method()).plan(), call.args());
+    }
+    CallEvent e = newCall(call.method(), call.args());
+    deliverAsync(e);
+    return e.result;
+  }
+
+  /** Delivers an already-built event without waiting (calls arriving over a transport). */
+  void deliverEvent(Event e) {
+    deliverAsync(e);
+  }
+
+  /**
+   * The channel to the node hosting this object, or null when it is hosted here. Asked of the
+   * placement only while the stub is not bound to a local activation.
+   */
+  private RemoteChannel remote() {
+    if (bound != null) {
+      return null;
+    }
+    RemoteChannel r = remote;
+    if (r != null) {
+      return r;
+    }
+    ObjectHost host = namespace.host();
+    ObjectAddress address = host.address(id);
+    if (host.placement.locate(address) instanceof Location.Remote where) {
+      if (host.transport == null) {
+        throw new IllegalStateException(
+            "Placement put " + address + " on node " + where.node() + " but no transport is configured");
+      }
+      r = new RemoteChannel(host.transport.open(address, where), describe(), host);
+      remote = r;
+      return r;
+    }
+    return null;
+  }
+
+  private static <R> R joinForCaller(RpcFuture<R> f) {
+    try {
+      return f.joinPlain();
+    } catch (RuntimeException failure) {
+      throw Outcomes.forCaller(failure);
+    }
   }
 
   private CallEvent newCall(Method method, Object[] args) {
