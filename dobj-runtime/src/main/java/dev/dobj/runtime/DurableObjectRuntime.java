@@ -8,14 +8,14 @@ import dev.dobj.Env;
 import dev.dobj.rpc.codec.References;
 import dev.dobj.rpc.codec.RpcCodec;
 import dev.dobj.rpc.codec.StubReference;
-import dev.dobj.spi.placement.Location;
-import dev.dobj.spi.placement.Placement;
-import dev.dobj.spi.transport.Transport;
 import dev.dobj.runtime.internal.activation.InboundCalls;
 import dev.dobj.runtime.internal.activation.Namespace;
 import dev.dobj.runtime.internal.activation.ObjectHost;
 import dev.dobj.runtime.internal.activation.Settings;
 import dev.dobj.runtime.time.RuntimeClock;
+import dev.dobj.spi.placement.Location;
+import dev.dobj.spi.placement.Placement;
+import dev.dobj.spi.transport.Transport;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Collections;
@@ -81,7 +81,9 @@ public final class DurableObjectRuntime implements AutoCloseable {
       byBinding.put(binding.name, host);
       if (byUniqueKey.putIfAbsent(binding.uniqueKey, host) != null) {
         throw new IllegalArgumentException(
-            "Two bindings share the unique key \"" + binding.uniqueKey + "\"; each namespace needs its own");
+            "Two bindings share the unique key \""
+                + binding.uniqueKey
+                + "\"; each namespace needs its own");
       }
     }
     this.hosts = Collections.unmodifiableMap(byBinding);
@@ -280,9 +282,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
       return this;
     }
 
-    /**
-     * Decides which node hosts each object (default: this process hosts every object).
-     */
+    /** Decides which node hosts each object (default: this process hosts every object). */
     public Builder placement(Placement placement) {
       this.placement = Objects.requireNonNull(placement, "placement");
       return this;

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two runtimes in one JVM acting as two nodes over the in-process transport: objects whose name
- * starts with "b-" live on node B; everything else on node A. Calls from A to B's objects travel
- * as encoded bytes through the placement and transport SPIs.
+ * starts with "b-" live on node B; everything else on node A. Calls from A to B's objects travel as
+ * encoded bytes through the placement and transport SPIs.
  */
 class InProcessClusterTest {
   private static final URI A = URI.create("inproc://node-a");
@@ -177,9 +177,7 @@ class InProcessClusterTest {
     CallStream stream =
         raw.open(new ObjectAddress("counter-key", id), new Location.Remote("node-b", B));
     Reply garbage =
-        stream
-            .send(new Envelope("add(long)", "{not json".getBytes(StandardCharsets.UTF_8)))
-            .get();
+        stream.send(new Envelope("add(long)", "{not json".getBytes(StandardCharsets.UTF_8))).get();
     assertThat(garbage)
         .isInstanceOfSatisfying(
             Reply.Failure.class,
@@ -187,12 +185,14 @@ class InProcessClusterTest {
               assertThat(f.kind()).isEqualTo(Reply.Kind.INVALID);
               assertThat(f.message()).contains("add");
             });
-    Reply unknown = stream.send(new Envelope("nope(int)", "[1]".getBytes(StandardCharsets.UTF_8))).get();
+    Reply unknown =
+        stream.send(new Envelope("nope(int)", "[1]".getBytes(StandardCharsets.UTF_8))).get();
     assertThat(unknown)
         .isInstanceOfSatisfying(
             Reply.Failure.class,
-            f -> assertThat(f.message())
-                .isEqualTo("The RPC receiver does not implement the method \"nope\"."));
+            f ->
+                assertThat(f.message())
+                    .isEqualTo("The RPC receiver does not implement the method \"nope\"."));
     Reply ok = stream.send(new Envelope("add(long)", "[5]".getBytes(StandardCharsets.UTF_8))).get();
     assertThat(ok).isInstanceOf(Reply.Value.class);
     assertThat(new String(((Reply.Value) ok).payload(), StandardCharsets.UTF_8)).isEqualTo("5");

@@ -229,9 +229,16 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
    * forgets it in the host, and logs one line.
    */
   void reset(DurableObjectException cause) {
+    reset(cause, true);
+  }
+
+  /** As {@link #reset(DurableObjectException)}; {@code log} false when the runtime closes. */
+  void reset(DurableObjectException cause, boolean log) {
     if (gate.breakWith(cause)) {
       host.forget(this);
-      LOG.warn("Durable Object {} reset: {}", describe(), cause.getMessage(), cause.getCause());
+      if (log) {
+        LOG.warn("Durable Object {} reset: {}", describe(), cause.getMessage(), cause.getCause());
+      }
     }
   }
 

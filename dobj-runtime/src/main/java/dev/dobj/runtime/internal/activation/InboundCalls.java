@@ -42,7 +42,10 @@ public final class InboundCalls implements InboundHandler {
     Stub<Untyped> stub =
         streams.computeIfAbsent(
             streamId,
-            k -> new Stub<>(views.computeIfAbsent(host, h -> new Namespace<>(h, Untyped.class)), target.id()));
+            k ->
+                new Stub<>(
+                    views.computeIfAbsent(host, h -> new Namespace<>(h, Untyped.class)),
+                    target.id()));
     if (call.methodKey().equals(Envelope.FETCH)) {
       Request request;
       try {
@@ -55,7 +58,8 @@ public final class InboundCalls implements InboundHandler {
     Dispatch d = host.dispatchByKey(call.methodKey());
     if (d == null || d.target() == null) {
       String name = call.methodKey().substring(0, Math.max(0, call.methodKey().indexOf('(')));
-      return invalid("The RPC receiver does not implement the method \"" + name + "\".", "TypeError");
+      return invalid(
+          "The RPC receiver does not implement the method \"" + name + "\".", "TypeError");
     }
     Object[] args;
     try {

@@ -1,6 +1,7 @@
 package dev.dobj.runtime.internal.activation;
 
 import dev.dobj.DurableObject;
+import dev.dobj.DurableObjectException;
 import dev.dobj.DurableObjectId;
 import dev.dobj.DurableObjectState;
 import dev.dobj.Env;
@@ -45,6 +46,7 @@ public final class ObjectHost {
   private final ConcurrentHashMap<Method, Dispatch> dispatch = new ConcurrentHashMap<>();
   private volatile Map<String, Dispatch> byKey;
   private volatile Env env;
+  private volatile boolean closed;
 
   /**
    * A host for {@code objectClass} under {@code binding}.
@@ -120,6 +122,10 @@ public final class ObjectHost {
   Activation activate(DurableObjectId id) {
     Activation a = live.get(id);
     if (a == null) {
+      if (closed) {
+        throw DurableObjectException.reset(
+            "Durable Object " + binding + " " + id + " cannot start: the runtime was closed", null);
+      }
       Activation fresh = new Activation(this, id);
       a = live.putIfAbsent(id, fresh);
       if (a == null) {
@@ -154,8 +160,9 @@ public final class ObjectHost {
 
   /** Resets every activation (the runtime is closing). */
   public void resetAll(String why) {
+    closed = true;
     for (Activation a : live.values()) {
-      a.reset(a.resetError(why, null));
+      a.reset(a.resetError(why, null), false);
     }
   }
 

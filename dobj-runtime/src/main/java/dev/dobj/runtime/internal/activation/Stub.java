@@ -174,7 +174,11 @@ final class Stub<T> implements DurableObjectStub<T>, InvocationHandler {
     if (host.placement.locate(address) instanceof Location.Remote where) {
       if (host.transport == null) {
         throw new IllegalStateException(
-            "Placement put " + address + " on node " + where.node() + " but no transport is configured");
+            "Placement put "
+                + address
+                + " on node "
+                + where.node()
+                + " but no transport is configured");
       }
       r = new RemoteChannel(host.transport.open(address, where), describe(), host);
       remote = r;

@@ -250,7 +250,9 @@ class InputGateTest {
     g.submit(young);
     now += 500; // old waited 1100 ms, young 500 ms
     assertThat(g.next(a)).isSameAs(young);
-    assertThat(old.rejections).singleElement().hasToString("java.lang.IllegalStateException: waited 1100");
+    assertThat(old.rejections)
+        .singleElement()
+        .hasToString("java.lang.IllegalStateException: waited 1100");
     assertThat(young.rejections).isEmpty();
     assertThat(g.queuedEvents()).isZero();
   }
