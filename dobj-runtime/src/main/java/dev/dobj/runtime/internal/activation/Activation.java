@@ -179,7 +179,12 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
    */
   static <T> T awaitOutside(Supplier<T> waiting) {
     Activation caller = CURRENT.get();
-    if (caller == null || caller.criticalDepth > 0) {
+    if (caller == null) {
+      return waiting.get();
+    }
+    // Output gate: nothing leaves the object before the writes made before it are durable.
+    caller.outputGate().awaitDurable();
+    if (caller.criticalDepth > 0) {
       return waiting.get();
     }
     caller.gate.suspend();

@@ -35,13 +35,8 @@ final class CallEvent extends Event {
           new AssertionError("method " + dispatch.display() + " became inaccessible", e));
       return;
     }
-    try {
-      activation.outputGate().awaitDurable();
-    } catch (RuntimeException e) {
-      result.completeExceptionally(Outcomes.fromObject(e));
-      return;
-    }
-    result.complete(value);
+    Object out = value;
+    activation.outputGate().release(() -> result.complete(out), result::completeExceptionally);
   }
 
   @Override

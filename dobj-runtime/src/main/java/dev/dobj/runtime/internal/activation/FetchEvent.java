@@ -24,12 +24,12 @@ final class FetchEvent extends Event {
         throw new IllegalStateException(
             activation.instance().getClass().getName() + ".fetch(Request) returned null");
       }
-      activation.outputGate().awaitDurable();
     } catch (Throwable t) {
       result.completeExceptionally(Outcomes.fromObject(t));
       return;
     }
-    result.complete(response);
+    Response out = response;
+    activation.outputGate().release(() -> result.complete(out), result::completeExceptionally);
   }
 
   @Override
