@@ -7,31 +7,104 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The durable state of one object. Reads see every batch whose commit completed. Called from one
- * activation at a time: reads from its turns, commits from its committer, never concurrently with
- * each other for the same store.
+ * The durable state of one object: KV entries, a SQL database, one alarm and the object's name,
+ * in one transactional store.
+ *
+ * <p><b>Writes</b> go into the store's open write transaction (begun by the first write after a
+ * {@link #commit()}); reads see them at once. {@link #commit()} ends the transaction: all writes
+ * since the previous commit become one atomic batch, numbered by a growing sequence. {@link
+ * #durable(long)} completes when that batch, and every batch before it, survives what the engine's
+ * {@link Durability} promises. A batch is never half-applied: after a crash the store holds a
+ * prefix of the committed batches, and every batch whose {@code durable} future completed.
+ *
+ * <p><b>Threads.</b> One thread at a time calls the store (the activation's turns, one after the
+ * other); {@link #durable} futures complete on the engine's threads. Long native work (fsync) never
+ * runs on the caller's thread.
+ *
+ * <p><b>Errors.</b> Bad SQL and limits throw {@link IllegalArgumentException} with SQLite's
+ * message; I/O failures throw {@link java.io.UncheckedIOException} or complete {@code durable}
+ * exceptionally, after which the store refuses further use (the runtime resets the object).
  */
 public interface ObjectStore extends AutoCloseable {
   /** The value under {@code key}, if any. */
   Optional<byte[]> get(String key);
 
   /**
-   * Entries with {@code start <= key < end} (by UTF-8 bytes; empty bounds are open), in key order
-   * or reversed, at most {@code limit}.
+   * Entries in UTF-8 byte order of their keys: from {@code start} (inclusive) or after {@code
+   * startAfter} (exclusive), before {@code end} (exclusive), whose keys begin with {@code prefix};
+   * descending when {@code reverse} (the bounds keep their meaning); at most {@code limit}.
    */
   List<Map.Entry<String, byte[]>> list(
-      Optional<String> start, Optional<String> end, boolean reverse, int limit);
+      Optional<String> start,
+      Optional<String> startAfter,
+      Optional<String> end,
+      Optional<String> prefix,
+      boolean reverse,
+      int limit);
+
+  /** Stores {@code value} under {@code key}. */
+  void put(String key, byte[] value);
+
+  /**
+   * Deletes {@code key}.
+   *
+   * @return whether it existed
+   */
+  boolean delete(String key);
+
+  /**
+   * Runs one SQL statement with positional {@code bindings} (Long, Integer, Double, String,
+   * byte[], Boolean or null).
+   *
+   * @throws IllegalArgumentException SQLite's error for bad SQL, a constraint or a limit
+   */
+  SqlResult execute(String sql, Object... bindings);
+
+  /** The size of the object's database in bytes. */
+  long databaseSize();
 
   /** The alarm time, if one is set. */
   Optional<Instant> alarm();
 
-  /**
-   * Makes {@code batch} durable, atomically. The future completes when it is durable to the
-   * engine's {@link Durability}, or exceptionally when it failed (nothing of it was applied).
-   */
-  CompletableFuture<Void> commit(WriteBatch batch);
+  /** Sets ({@code time} present) or deletes the alarm, in the open write transaction. */
+  void setAlarm(Optional<Instant> time);
 
-  /** Releases the store's resources; pending commits complete first. */
+  /** The name the object was first reached by, if it was persisted. */
+  Optional<String> name();
+
+  /** Persists the object's name, in the open write transaction. */
+  void setName(String name);
+
+  /** Removes every KV entry, SQL table and the alarm, in the open write transaction. */
+  void deleteAll();
+
+  /** Opens a nested savepoint inside the write transaction ({@code storage.transaction}). */
+  void savepoint();
+
+  /** Keeps the writes since the innermost open savepoint and closes it. */
+  void releaseSavepoint();
+
+  /** Discards the writes since the innermost open savepoint and closes it. */
+  void rollbackSavepoint();
+
+  /**
+   * Ends the write transaction as one atomic batch. Fast: it does not wait for durability.
+   *
+   * @return the sequence number of the last batch (unchanged if nothing was written)
+   * @throws java.io.UncheckedIOException if the batch could not be written
+   */
+  long commit();
+
+  /** Discards the writes of the open write transaction. */
+  void rollback();
+
+  /**
+   * Completes when batch {@code sequence} and every batch before it are durable; completes
+   * exceptionally if one could not be made durable.
+   */
+  CompletableFuture<Void> durable(long sequence);
+
+  /** Commits nothing further; releases the store (pending durability still completes). */
   @Override
   void close();
 }

@@ -3,33 +3,50 @@ package dev.dobj.spi.storage;
 import dev.dobj.spi.ObjectAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Keeps the durable state of objects: one {@link ObjectStore} per object. Thread-safe. Every engine
- * passes the contract tests in {@code dobj-tck}.
+ * Keeps the durable state of objects: one {@link ObjectStore} per object, plus a per-namespace
+ * index of alarms and of the objects that have state. Thread-safe. Every engine passes the
+ * contract tests in {@code dobj-tck}.
  */
 public interface StorageEngine extends AutoCloseable {
-  /** What a completed commit survives. */
+  /** What a batch survives once {@link ObjectStore#durable} completed. */
   Durability durability();
 
   /**
-   * Opens (creating on first write) the store of {@code address}. At most one activation holds a
-   * store open at a time; the runtime guarantees it.
+   * Opens the store of {@code address} for the exclusive use of one activation until {@link
+   * ObjectStore#close()}. Nothing is created on disk before the first commit that writes.
+   *
+   * @throws IllegalStateException if the store is already open, or the engine is closed
    */
   ObjectStore open(ObjectAddress address, FencingToken token);
 
-  /** Addresses of a namespace whose alarms are due at or before {@code until}, earliest first. */
-  List<ScheduledAlarm> alarmsDue(String namespace, Instant until);
+  /**
+   * The ids (64 hex digits) of the objects of {@code namespace} that have durable state, in
+   * ascending order, after {@code after} (exclusive), at most {@code limit}.
+   */
+  List<String> listObjects(String namespace, Optional<String> after, int limit);
 
-  /** Flushes and closes every store. */
+  /**
+   * The alarms of {@code namespace} due at or before {@code until}, earliest first, at most {@code
+   * limit}. The index may name an object whose alarm was since deleted (the store is the truth);
+   * it never misses an alarm that a completed commit set.
+   */
+  List<ScheduledAlarm> alarmsDue(String namespace, Instant until, int limit);
+
+  /** The earliest alarm of {@code namespace}, if any (to schedule the next wake-up). */
+  Optional<ScheduledAlarm> nextAlarm(String namespace);
+
+  /** Makes every committed batch durable, then closes every store and releases every file. */
   @Override
   void close();
 
   /**
    * An entry of the per-namespace alarm index.
    *
-   * @param address the object
+   * @param id the object's id (64 hex digits)
    * @param time when its alarm is due
    */
-  record ScheduledAlarm(ObjectAddress address, Instant time) {}
+  record ScheduledAlarm(String id, Instant time) {}
 }
