@@ -16,9 +16,10 @@ public interface Storage extends StorageOperations {
    * Runs {@code fn} all-or-nothing: an exception rolls back its writes and is rethrown (without
    * resetting the object); {@link Transaction#rollback()} discards them.
    *
-   * @throws Exception what {@code fn} threw
+   * @throws E what {@code fn} threw, after the rollback
+   * @throws IllegalStateException if nested more than 64 deep
    */
-  <T> T transaction(TransactionFunction<T> fn) throws Exception;
+  <T, E extends Exception> T transaction(TransactionFunction<T, E> fn) throws E;
 
   /**
    * Removes all KV and SQL data and the alarm, atomically.

@@ -4,13 +4,14 @@ package dev.dobj.storage;
  * The body of {@link Storage#transaction}.
  *
  * @param <T> its result
+ * @param <E> what it may throw (inferred; {@code RuntimeException} when it throws nothing checked)
  */
 @FunctionalInterface
-public interface TransactionFunction<T> {
+public interface TransactionFunction<T, E extends Exception> {
   /**
    * Runs the transaction's body.
    *
-   * @throws Exception rolls the transaction back and is rethrown
+   * @throws E rolls the transaction back and is rethrown
    */
-  T apply(Transaction txn) throws Exception;
+  T apply(Transaction txn) throws E;
 }

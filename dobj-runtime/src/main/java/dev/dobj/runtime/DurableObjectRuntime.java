@@ -15,6 +15,7 @@ import dev.dobj.runtime.internal.activation.Settings;
 import dev.dobj.runtime.time.RuntimeClock;
 import dev.dobj.spi.placement.Location;
 import dev.dobj.spi.placement.Placement;
+import dev.dobj.spi.storage.StorageEngine;
 import dev.dobj.spi.transport.Transport;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -50,6 +51,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
   private final Settings settings;
   private final Env env;
   private final Transport transport;
+  private final StorageEngine storage;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile RuntimeClock.Timer sweeper;
 
@@ -77,7 +79,8 @@ public final class DurableObjectRuntime implements AutoCloseable {
               settings,
               codec,
               b.placement,
-              b.transport);
+              b.transport,
+              b.storage);
       byBinding.put(binding.name, host);
       if (byUniqueKey.putIfAbsent(binding.uniqueKey, host) != null) {
         throw new IllegalArgumentException(
@@ -95,6 +98,10 @@ public final class DurableObjectRuntime implements AutoCloseable {
     references.env = env;
     for (ObjectHost host : hosts.values()) {
       host.env(env);
+    }
+    this.storage = b.storage;
+    for (ObjectHost host : hosts.values()) {
+      host.startAlarms();
     }
     scheduleSweep();
   }
@@ -161,7 +168,19 @@ public final class DurableObjectRuntime implements AutoCloseable {
       for (ObjectHost host : hosts.values()) {
         host.resetAll("the runtime was closed");
       }
+      if (storage != null) {
+        storage.close();
+      }
     }
+  }
+
+  /** Alarms waiting to fire in {@code binding} (for tests and metrics). */
+  public int pendingAlarms(String binding) {
+    ObjectHost host = hosts.get(binding);
+    if (host == null) {
+      throw new IllegalArgumentException("No Durable Object namespace is bound as " + binding);
+    }
+    return host.pendingAlarms();
   }
 
   /** How a runtime is built. Not thread-safe; build once. */
@@ -177,6 +196,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
     private Duration maxQueueWait = Duration.ofSeconds(60);
     private Placement placement = address -> Location.LOCAL;
     private Transport transport;
+    private StorageEngine storage;
 
     private Builder() {}
 

@@ -9,6 +9,8 @@ import dev.dobj.fetch.WebSocket;
 import dev.dobj.fetch.WebSocketAutoResponse;
 import dev.dobj.runtime.internal.gate.InputGate;
 import dev.dobj.runtime.internal.gate.OutputGate;
+import dev.dobj.runtime.internal.storage.ObjectStorage;
+import dev.dobj.runtime.internal.storage.StorageHooks;
 import dev.dobj.runtime.time.RuntimeClock;
 import dev.dobj.storage.Storage;
 import java.lang.reflect.InvocationTargetException;
@@ -46,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * ordered by the gate's lock; {@code criticalDepth} and {@code criticalTimer} are turn-confined
  * (only the token holder touches them); the rest is final or volatile.
  */
-public final class Activation implements DurableObjectState, InputGate.Owner<Event> {
+public final class Activation implements DurableObjectState, InputGate.Owner<Event>, StorageHooks {
   private static final Logger LOG = LoggerFactory.getLogger(Activation.class);
   private static final ThreadLocal<Activation> CURRENT = new ThreadLocal<>();
   private static final AtomicIntegerFieldUpdater<Activation> WAIT_UNTIL =
@@ -65,6 +67,10 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   private volatile int pendingWaitUntil;
   // Set by the Java constructor, taken by start().
   private ConstructEvent construct;
+  // Opened on first use by a turn; closed on reset or eviction. Written only by turns.
+  private volatile ObjectStorage storage;
+  // turn-confined
+  private boolean constructing;
 
   /** An activation whose gate is held by its constructor turn; call {@link #start()} once. */
   Activation(ObjectHost host, DurableObjectId id) {
@@ -133,9 +139,22 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
     CURRENT.set(this);
     try {
       e.execute(this);
+      endBatch();
     } finally {
       CURRENT.set(previous);
       lastActiveMillis = host.settings.clock().millis();
+    }
+  }
+
+  /** Commits the writes of the turn so far as one batch (a turn ended or waits outside). */
+  private void endBatch() {
+    ObjectStorage s = storage;
+    if (s != null && gate.brokenCause() == null) {
+      try {
+        s.commitBatch();
+      } catch (RuntimeException failed) {
+        // commitBatch reported the failure; the object is reset
+      }
     }
   }
 
@@ -207,7 +226,14 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
     @Override
     void execute(Activation a) {
       enterCritical("the constructor");
+      constructing = true;
       try {
+        if (host.storage != null && id.name().isEmpty()) {
+          Optional<String> persisted = openStorage().persistedName();
+          if (persisted.isPresent()) {
+            id = host.key.withName(id, persisted.get());
+          }
+        }
         instance = host.construct(Activation.this);
       } catch (InvocationTargetException ite) {
         Throwable cause = ite.getCause();
@@ -215,6 +241,7 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
       } catch (ReflectiveOperationException | RuntimeException | Error e) {
         reset(resetError("its constructor could not run: " + e, e));
       } finally {
+        constructing = false;
         exitCritical();
       }
     }
@@ -241,6 +268,10 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   void reset(DurableObjectException cause, boolean log) {
     if (gate.breakWith(cause)) {
       host.forget(this);
+      ObjectStorage s = storage;
+      if (s != null) {
+        s.close();
+      }
       if (log) {
         LOG.warn("Durable Object {} reset: {}", describe(), cause.getMessage(), cause.getCause());
       }
@@ -257,10 +288,18 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
     if (nowMillis - lastActiveMillis < idleMillis || pendingWaitUntil > 0) {
       return false;
     }
-    return gate.closeIfIdle();
+    if (!gate.closeIfIdle()) {
+      return false;
+    }
+    ObjectStorage s = storage;
+    if (s != null) {
+      s.close();
+    }
+    return true;
   }
 
-  String describe() {
+  @Override
+  public String describe() {
     return host.binding + " " + id;
   }
 
@@ -335,11 +374,56 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   @Override
   public Storage storage() {
     requireTurn("storage");
-    return host.storage(this);
+    return openStorage();
+  }
+
+  /** The object's storage, opened on first use (turns only). */
+  ObjectStorage openStorage() {
+    ObjectStorage s = storage;
+    if (s == null) {
+      s = host.openStorage(this);
+      storage = s;
+    }
+    return s;
   }
 
   OutputGate outputGate() {
-    return OutputGate.OPEN;
+    ObjectStorage s = storage;
+    return s == null ? OutputGate.OPEN : s.outputGate();
+  }
+
+  // ---- StorageHooks --------------------------------------------------------------------------
+
+  @Override
+  public void checkTurn(String method) {
+    requireTurn(method);
+  }
+
+  @Override
+  public boolean hasAlarmHandler() {
+    return host.hasAlarmHandler;
+  }
+
+  @Override
+  public boolean inConstructor() {
+    return constructing;
+  }
+
+  @Override
+  public RuntimeException commitFailed(Throwable cause) {
+    DurableObjectException r = resetError("a storage commit failed: " + cause, cause);
+    reset(r);
+    return copyOf(r);
+  }
+
+  @Override
+  public void alarmCommitted(Optional<java.time.Instant> alarm) {
+    host.alarmCommitted(id, alarm);
+  }
+
+  @Override
+  public Optional<String> name() {
+    return id.name();
   }
 
   @Override

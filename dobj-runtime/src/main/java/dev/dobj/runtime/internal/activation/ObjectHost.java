@@ -1,5 +1,6 @@
 package dev.dobj.runtime.internal.activation;
 
+import dev.dobj.AlarmInfo;
 import dev.dobj.DurableObject;
 import dev.dobj.DurableObjectException;
 import dev.dobj.DurableObjectId;
@@ -7,17 +8,23 @@ import dev.dobj.DurableObjectState;
 import dev.dobj.Env;
 import dev.dobj.NamespaceKey;
 import dev.dobj.rpc.codec.RpcCodec;
+import dev.dobj.runtime.internal.alarm.AlarmScheduler;
+import dev.dobj.runtime.internal.storage.ObjectStorage;
 import dev.dobj.spi.ObjectAddress;
 import dev.dobj.spi.placement.Placement;
+import dev.dobj.spi.storage.FencingToken;
+import dev.dobj.spi.storage.StorageEngine;
 import dev.dobj.spi.transport.Transport;
-import dev.dobj.storage.Storage;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -38,6 +45,9 @@ public final class ObjectHost {
   final NamespaceKey key;
   final Placement placement;
   final Transport transport;
+  final StorageEngine storage;
+  final boolean hasAlarmHandler;
+  private final AlarmScheduler alarms;
   final Class<? extends DurableObject> objectClass;
   final Settings settings;
   final RpcCodec codec;
@@ -53,6 +63,7 @@ public final class ObjectHost {
    *
    * @param placement decides whether an id is hosted here or on another node
    * @param transport reaches other nodes; null when every object is local
+   * @param storage keeps the objects' state; null for a runtime without storage
    * @throws IllegalArgumentException if the class is abstract or lacks a {@code
    *     (DurableObjectState, Env)} constructor
    */
@@ -63,8 +74,10 @@ public final class ObjectHost {
       Settings settings,
       RpcCodec codec,
       Placement placement,
-      Transport transport) {
+      Transport transport,
+      StorageEngine storage) {
     this.binding = binding;
+    this.storage = storage;
     this.uniqueKey = uniqueKey;
     this.placement = placement;
     this.transport = transport;
@@ -94,6 +107,81 @@ public final class ObjectHost {
           e);
     }
     constructor.trySetAccessible();
+    boolean handler;
+    try {
+      handler =
+          objectClass.getMethod("alarm", AlarmInfo.class).getDeclaringClass()
+              != DurableObject.class;
+    } catch (NoSuchMethodException e) {
+      throw new AssertionError("DurableObject declares alarm(AlarmInfo)", e);
+    }
+    this.hasAlarmHandler = handler;
+    this.alarms =
+        storage == null
+            ? null
+            : new AlarmScheduler(uniqueKey, settings.clock(), settings.random(), new Alarms());
+  }
+
+  /** Loads the namespace's pending alarms (late ones fire now); call once at start. */
+  public void startAlarms() {
+    if (alarms != null) {
+      alarms.start(storage);
+    }
+  }
+
+  /** Alarms waiting to fire in this namespace. */
+  public int pendingAlarms() {
+    return alarms == null ? 0 : alarms.pending();
+  }
+
+  ObjectStorage openStorage(Activation activation) {
+    if (storage == null) {
+      throw new IllegalStateException(
+          "No storage engine is configured for "
+              + activation.describe()
+              + ": build the runtime with a StorageEngine (dobj-storage-sqlite) to use"
+              + " ctx.storage()");
+    }
+    return new ObjectStorage(
+        storage.open(address(activation.id()), FencingToken.SINGLE_NODE), codec, activation);
+  }
+
+  void alarmCommitted(DurableObjectId id, Optional<Instant> alarm) {
+    if (alarms != null) {
+      alarms.set(id.toString(), alarm);
+    }
+  }
+
+  /** Delivers alarms to activations, constructing them when needed. */
+  private final class Alarms implements AlarmScheduler.Delivery {
+    @Override
+    public CompletableFuture<Boolean> fire(String id, Instant time, int retryCount) {
+      AlarmEvent e = new AlarmEvent(time, retryCount, false);
+      deliver(id, e);
+      return e.result;
+    }
+
+    @Override
+    public void drop(String id, Instant time) {
+      deliver(id, new AlarmEvent(time, 0, true));
+    }
+
+    private void deliver(String idHex, AlarmEvent e) {
+      DurableObjectId id = key.idFromString(idHex);
+      for (int attempt = 0; ; attempt++) {
+        Activation a = activate(id);
+        try {
+          if (a.deliverAsync(e)) {
+            return;
+          }
+        } catch (DurableObjectException broken) {
+          if (attempt > 3) {
+            e.failDelivery(broken);
+            return;
+          }
+        }
+      }
+    }
   }
 
   /** Sets the environment passed to constructors; called once while the runtime is built. */
@@ -161,17 +249,12 @@ public final class ObjectHost {
   /** Resets every activation (the runtime is closing). */
   public void resetAll(String why) {
     closed = true;
+    if (alarms != null) {
+      alarms.close();
+    }
     for (Activation a : live.values()) {
       a.reset(a.resetError(why, null), false);
     }
-  }
-
-  Storage storage(Activation activation) {
-    throw new IllegalStateException(
-        "No storage engine is configured for "
-            + activation.describe()
-            + ": build the runtime with a StorageEngine (dobj-storage-sqlite) to use"
-            + " ctx.storage()");
   }
 
   /** The dispatch of {@code m} (a method of an RPC interface) against this class; cached. */

@@ -1,0 +1,253 @@
+package dev.dobj.runtime.internal.alarm;
+
+import dev.dobj.runtime.time.RuntimeClock;
+import dev.dobj.spi.storage.StorageEngine;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wakes the objects of one namespace when their alarms are due.
+ *
+ * <p>The scheduler keeps the pending alarms in memory (loaded at start from the engine's alarm
+ * index, which is one small table per namespace, so start-up opens no object; then kept current by
+ * every commit that changes an alarm) and one timer on the runtime clock for the earliest. When it
+ * fires, each due alarm is handed to the {@link Delivery} as an event of its object. A run that
+ * fails is retried after 2^n seconds (n = 1..6) plus up to 25% jitter; after the sixth retry fails
+ * the alarm is dropped (and logged). Late alarms (due while the process was down) fire at start.
+ *
+ * <p>Thread-safety: all state is guarded by {@code lock}; deliveries and timers run outside it.
+ */
+public final class AlarmScheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(AlarmScheduler.class);
+
+  /** Retries after the first failed run. */
+  public static final int MAX_RETRIES = 6;
+
+  /** How the scheduler reaches an object. */
+  public interface Delivery {
+    /**
+     * Runs the alarm of object {@code id} (64 hex digits) scheduled for {@code time}, as attempt
+     * {@code retryCount}. Completes with true if the handler ran and returned, false if there was
+     * nothing to run (the alarm was deleted or moved), exceptionally if the handler failed.
+     */
+    CompletableFuture<Boolean> fire(String id, Instant time, int retryCount);
+
+    /**
+     * Deletes the alarm of {@code id} if it is still {@code time} (after the last retry failed).
+     */
+    void drop(String id, Instant time);
+  }
+
+  /**
+   * An alarm waiting to fire.
+   *
+   * @param time when to fire (the scheduled time, or a retry's back-off time)
+   * @param id the object
+   * @param retry how many runs failed before
+   * @param scheduled the time the alarm was set for (what the store holds)
+   */
+  private record Pending(Instant time, String id, int retry, Instant scheduled)
+      implements Comparable<Pending> {
+    @Override
+    public int compareTo(Pending o) {
+      int c = time.compareTo(o.time);
+      return c != 0 ? c : id.compareTo(o.id);
+    }
+  }
+
+  private final String namespace;
+  private final RuntimeClock clock;
+  private final RandomGenerator random;
+  private final Delivery delivery;
+  private final ReentrantLock lock = new ReentrantLock();
+  // @GuardedBy("lock")
+  private final TreeSet<Pending> queue = new TreeSet<>();
+  // @GuardedBy("lock"): the queue entry of each object (one alarm per object).
+  private final Map<String, Pending> byId = new HashMap<>();
+  // @GuardedBy("lock")
+  private final Map<String, Boolean> running = new HashMap<>();
+  // @GuardedBy("lock")
+  private RuntimeClock.Timer timer;
+  // @GuardedBy("lock")
+  private Instant timerAt;
+  // @GuardedBy("lock")
+  private boolean closed;
+
+  public AlarmScheduler(
+      String namespace, RuntimeClock clock, RandomGenerator random, Delivery delivery) {
+    this.namespace = namespace;
+    this.clock = clock;
+    this.random = random;
+    this.delivery = delivery;
+  }
+
+  /** Loads the pending alarms of the namespace from the engine's index and arms the timer. */
+  public void start(StorageEngine engine) {
+    for (StorageEngine.ScheduledAlarm a :
+        engine.alarmsDue(namespace, Instant.MAX, Integer.MAX_VALUE)) {
+      set(a.id(), Optional.of(a.time()));
+    }
+  }
+
+  /** A commit set ({@code time} present) or deleted the alarm of {@code id}. */
+  public void set(String id, Optional<Instant> time) {
+    lock.lock();
+    try {
+      Pending old = byId.remove(id);
+      if (old != null) {
+        queue.remove(old);
+      }
+      if (time.isPresent() && !closed) {
+        Pending p = new Pending(time.get(), id, 0, time.get());
+        queue.add(p);
+        byId.put(id, p);
+      }
+    } finally {
+      lock.unlock();
+    }
+    arm();
+  }
+
+  /** How many alarms wait (for tests and metrics). */
+  public int pending() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops the timer; nothing fires afterwards. */
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      if (timer != null) {
+        timer.cancel();
+      }
+      queue.clear();
+      byId.clear();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void arm() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      Pending first = firstNotRunning();
+      if (first == null) {
+        return;
+      }
+      if (timer != null && timerAt != null && !timerAt.isAfter(first.time)) {
+        return; // an earlier or equal timer is armed
+      }
+      if (timer != null) {
+        timer.cancel();
+      }
+      Duration delay = Duration.between(clock.instant(), first.time);
+      timerAt = first.time;
+      timer = clock.schedule(delay.isNegative() ? Duration.ZERO : delay, this::fireDue);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Pending firstNotRunning() {
+    for (Pending p : queue) {
+      if (!running.containsKey(p.id)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private void fireDue() {
+    java.util.List<Pending> due = new java.util.ArrayList<>();
+    lock.lock();
+    try {
+      timer = null;
+      timerAt = null;
+      Instant now = clock.instant();
+      for (Pending p : queue) {
+        if (p.time.isAfter(now)) {
+          break;
+        }
+        if (!running.containsKey(p.id)) {
+          due.add(p);
+        }
+      }
+      for (Pending p : due) {
+        running.put(p.id, Boolean.TRUE);
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (Pending p : due) {
+      CompletableFuture<Boolean> run;
+      try {
+        run = delivery.fire(p.id, p.scheduled, p.retry);
+      } catch (RuntimeException e) {
+        run = CompletableFuture.failedFuture(e);
+      }
+      run.whenComplete((ran, err) -> finished(p, err));
+    }
+    arm();
+  }
+
+  private void finished(Pending p, Throwable err) {
+    boolean drop = false;
+    lock.lock();
+    try {
+      running.remove(p.id);
+      // Unchanged: no commit moved or deleted this alarm while it ran.
+      Pending current = byId.get(p.id);
+      boolean unchanged = current != null && current.equals(p);
+      if (err == null) {
+        // success (or nothing to run): the run's own commit cleared or re-set the alarm.
+        if (unchanged) {
+          queue.remove(p);
+          byId.remove(p.id);
+        }
+      } else if (unchanged) {
+        queue.remove(p);
+        byId.remove(p.id);
+        if (p.retry < MAX_RETRIES) {
+          long base = 2000L << p.retry; // 2 s, 4 s, 8 s ...
+          long jitter = (long) (base * 0.25 * random.nextDouble());
+          Instant next = clock.instant().plusMillis(base + jitter);
+          Pending retry = new Pending(next, p.id, p.retry + 1, p.scheduled);
+          queue.add(retry);
+          byId.put(p.id, retry);
+        } else {
+          drop = true;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (drop) {
+      LOG.warn(
+          "Alarm of Durable Object {} in {} dropped after {} retries; last failure: {}",
+          p.id,
+          namespace,
+          MAX_RETRIES,
+          String.valueOf(err));
+      delivery.drop(p.id, p.scheduled);
+    }
+    arm();
+  }
+}

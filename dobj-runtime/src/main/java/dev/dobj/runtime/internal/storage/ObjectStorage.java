@@ -1,0 +1,521 @@
+package dev.dobj.runtime.internal.storage;
+
+import dev.dobj.rpc.codec.RpcCodec;
+import dev.dobj.rpc.codec.ValuePlan;
+import dev.dobj.runtime.internal.gate.OutputGate;
+import dev.dobj.spi.storage.ObjectStore;
+import dev.dobj.storage.ListOptions;
+import dev.dobj.storage.PutOptions;
+import dev.dobj.storage.SqlStorage;
+import dev.dobj.storage.Storage;
+import dev.dobj.storage.TransactionFunction;
+import java.lang.invoke.MethodType;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * {@code ctx.storage()} of one activation, over the object's {@link ObjectStore}.
+ *
+ * <p><b>Writes</b> go straight into the store's open write transaction, so KV and SQL writes of a
+ * turn share one batch and reads (KV or SQL) see them at once. {@link #commitBatch()} ends the
+ * batch; the activation calls it when a turn ends or waits on something outside storage, and the
+ * output gate calls it before a message leaves. Consecutive turns therefore commit in the order
+ * they ran, and the engine's durability covers them in groups.
+ *
+ * <p><b>Cache.</b> Decoded KV values are cached (bounded, least recently used first out), so
+ * repeated reads cost no decoding; values are copied out and in like RPC values unless immutable.
+ * Absent keys are cached too. The cache is cleared whenever a rollback or {@code deleteAll} could
+ * make it disagree with the store.
+ *
+ * <p>Turn-confined: every method checks that the calling thread runs a turn of the object. A failed
+ * commit is reported to the activation (which resets the object) and fails the messages held behind
+ * it.
+ */
+public final class ObjectStorage implements Storage {
+  private static final Object ABSENT = new Object();
+  private static final int CACHE_ENTRIES = 10_000;
+  private static final int MAX_TRANSACTION_DEPTH = 64;
+
+  private final ObjectStore store;
+  private final RpcCodec codec;
+  private final StorageHooks hooks;
+  private final OutputGate outputGate = new StorageOutputGate(this);
+  private final SqlView sql;
+  private final LinkedHashMap<String, Object> cache =
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
+          return size() > CACHE_ENTRIES;
+        }
+      };
+
+  // turn-confined
+  private boolean dirty;
+  private boolean namePersisted;
+  private int transactionDepth;
+  private Optional<Instant> committedAlarm;
+  private Optional<Instant> pendingAlarm; // null: unchanged in the open batch
+  private long lastSequence = -1;
+  private CompletableFuture<Void> lastDurable = CompletableFuture.completedFuture(null);
+  private volatile boolean closed;
+
+  public ObjectStorage(ObjectStore store, RpcCodec codec, StorageHooks hooks) {
+    this.store = store;
+    this.codec = codec;
+    this.hooks = hooks;
+    this.sql = new SqlView(this);
+    this.namePersisted = store.name().isPresent();
+  }
+
+  /** The output gate of the object. */
+  public OutputGate outputGate() {
+    return outputGate;
+  }
+
+  /** The name persisted with the object, if any. */
+  public Optional<String> persistedName() {
+    return store.name();
+  }
+
+  /** The alarm the store holds (committed or pending in the open batch). */
+  public Optional<Instant> currentAlarm() {
+    if (pendingAlarm != null) {
+      return pendingAlarm;
+    }
+    if (committedAlarm == null) {
+      committedAlarm = store.alarm();
+    }
+    return committedAlarm;
+  }
+
+  ObjectStore store() {
+    return store;
+  }
+
+  String describe() {
+    return hooks.describe();
+  }
+
+  void check(String method) {
+    if (closed) {
+      throw new IllegalStateException(
+          "The storage of " + hooks.describe() + " is closed: the object was reset or evicted");
+    }
+    hooks.checkTurn("storage()." + method);
+  }
+
+  void wrote() {
+    dirty = true;
+  }
+
+  // ---- batches --------------------------------------------------------------------------------
+
+  /**
+   * Ends the open batch (if anything was written) and returns the future of its durability; the
+   * future of the last batch if nothing was written.
+   */
+  public CompletableFuture<Void> commitBatch() {
+    if (!dirty) {
+      return lastDurable;
+    }
+    if (transactionDepth > 0) {
+      throw new IllegalStateException(
+          "A storage transaction of " + hooks.describe() + " is still open at the end of its turn");
+    }
+    if (!namePersisted) {
+      Optional<String> name = hooks.name();
+      if (name.isPresent()) {
+        store.setName(name.get());
+      }
+      namePersisted = true;
+    }
+    long sequence;
+    try {
+      sequence = store.commit();
+    } catch (RuntimeException e) {
+      dirty = false;
+      throw commitFailed(e);
+    }
+    dirty = false;
+    if (pendingAlarm != null) {
+      committedAlarm = pendingAlarm;
+      pendingAlarm = null;
+      hooks.alarmCommitted(committedAlarm);
+    }
+    if (sequence != lastSequence) {
+      lastSequence = sequence;
+      CompletableFuture<Void> durable = store.durable(sequence);
+      durable.whenComplete(
+          (v, err) -> {
+            if (err != null) {
+              commitFailed(err);
+            }
+          });
+      lastDurable = durable;
+    }
+    return lastDurable;
+  }
+
+  RuntimeException commitFailed(Throwable cause) {
+    Throwable c =
+        cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+    return hooks.commitFailed(c);
+  }
+
+  /** Closes the storage: the store goes back to the engine; later calls fail. */
+  public void close() {
+    if (!closed) {
+      closed = true;
+      if (dirty) {
+        store.rollback();
+      }
+      store.close();
+    }
+  }
+
+  // ---- KV --------------------------------------------------------------------------------------
+
+  @Override
+  public <V> Optional<V> get(String key, Class<V> type) {
+    check("get");
+    StorageLimits.checkKey(key);
+    Objects.requireNonNull(type, "type");
+    return Optional.ofNullable(read(key, boxed(type)));
+  }
+
+  private <V> V read(String key, Class<V> type) {
+    Object cached = cache.get(key);
+    if (cached == ABSENT) {
+      return null;
+    }
+    ValuePlan plan = plan(type, key);
+    if (cached != null && type.isInstance(cached)) {
+      return type.cast(plan.immutable() ? cached : plan.copy(cached));
+    }
+    Optional<byte[]> bytes = store.get(key);
+    if (bytes.isEmpty()) {
+      cache.put(key, ABSENT);
+      return null;
+    }
+    Object value;
+    try {
+      value = plan.decode(bytes.get());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "The value stored under key \""
+              + StorageLimits.abbreviate(key)
+              + "\" is not a "
+              + type.getName()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    cache.put(key, value);
+    return type.cast(plan.immutable() ? value : plan.copy(value));
+  }
+
+  @Override
+  public <V> SortedMap<String, V> get(List<String> keys, Class<V> type) {
+    check("get");
+    StorageLimits.checkBatch(keys, "get()");
+    Class<V> boxed = boxed(type);
+    SortedMap<String, V> out = new TreeMap<>(CodePointOrder.ASCENDING);
+    for (String key : keys) {
+      V v = read(key, boxed);
+      if (v != null) {
+        out.put(key, v);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void put(String key, Object value) {
+    put(key, value, PutOptions.DEFAULT);
+  }
+
+  @Override
+  public void put(String key, Object value, PutOptions options) {
+    check("put");
+    Objects.requireNonNull(options, "options");
+    StorageLimits.checkKey(key);
+    Encoded e = encode(key, value);
+    store.put(key, e.bytes);
+    cache.put(key, e.copy);
+    wrote();
+  }
+
+  @Override
+  public void put(Map<String, ?> entries) {
+    check("put");
+    Objects.requireNonNull(entries, "entries");
+    StorageLimits.checkBatch(entries);
+    Map<String, Encoded> encoded = new LinkedHashMap<>();
+    for (Map.Entry<String, ?> en : entries.entrySet()) {
+      StorageLimits.checkKey(en.getKey());
+      encoded.put(en.getKey(), encode(en.getKey(), en.getValue()));
+    }
+    for (Map.Entry<String, Encoded> en : encoded.entrySet()) {
+      store.put(en.getKey(), en.getValue().bytes);
+      cache.put(en.getKey(), en.getValue().copy);
+    }
+    if (!encoded.isEmpty()) {
+      wrote();
+    }
+  }
+
+  private record Encoded(byte[] bytes, Object copy) {}
+
+  private Encoded encode(String key, Object value) {
+    if (value == null) {
+      throw new IllegalArgumentException(
+          "Cannot store null under key \""
+              + StorageLimits.abbreviate(key)
+              + "\": delete the key instead");
+    }
+    ValuePlan plan = plan(value.getClass(), key);
+    byte[] bytes = plan.encode(value);
+    StorageLimits.checkValueSize(key, bytes.length);
+    return new Encoded(bytes, plan.immutable() ? value : plan.copy(value));
+  }
+
+  private ValuePlan plan(Class<?> type, String key) {
+    try {
+      return codec.plan(type);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Cannot store or read a "
+              + type.getName()
+              + " under key \""
+              + StorageLimits.abbreviate(key)
+              + "\": storage values are copied like RPC values (strings, numbers, booleans,"
+              + " byte arrays, enums, records and the like; wrap a collection in a record). "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  @Override
+  public boolean delete(String key) {
+    check("delete");
+    StorageLimits.checkKey(key);
+    boolean existed = store.delete(key);
+    cache.put(key, ABSENT);
+    if (existed) {
+      wrote();
+    }
+    return existed;
+  }
+
+  @Override
+  public int delete(List<String> keys) {
+    check("delete");
+    StorageLimits.checkBatch(keys, "delete()");
+    int count = 0;
+    for (String key : keys) {
+      if (store.delete(key)) {
+        count++;
+      }
+      cache.put(key, ABSENT);
+    }
+    if (count > 0) {
+      wrote();
+    }
+    return count;
+  }
+
+  @Override
+  public <V> SortedMap<String, V> list(ListOptions options, Class<V> type) {
+    check("list");
+    Objects.requireNonNull(options, "options");
+    Class<V> boxed = boxed(type);
+    ValuePlan plan = plan(boxed, "<list>");
+    List<Map.Entry<String, byte[]>> rows =
+        store.list(
+            options.start(),
+            options.startAfter(),
+            options.end(),
+            options.prefix(),
+            options.reverse(),
+            options.limit().orElse(Integer.MAX_VALUE));
+    SortedMap<String, V> out =
+        new TreeMap<>(
+            options.reverse() ? CodePointOrder.ASCENDING.reversed() : CodePointOrder.ASCENDING);
+    for (Map.Entry<String, byte[]> row : rows) {
+      Object value;
+      try {
+        value = plan.decode(row.getValue());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "The value stored under key \""
+                + StorageLimits.abbreviate(row.getKey())
+                + "\" is not a "
+                + boxed.getName()
+                + ": "
+                + e.getMessage(),
+            e);
+      }
+      out.put(row.getKey(), boxed.cast(value));
+    }
+    return out;
+  }
+
+  // ---- alarm -----------------------------------------------------------------------------------
+
+  @Override
+  public Optional<Instant> getAlarm() {
+    check("getAlarm");
+    return currentAlarm();
+  }
+
+  @Override
+  public void setAlarm(Instant scheduledTime) {
+    check("setAlarm");
+    Objects.requireNonNull(scheduledTime, "scheduledTime");
+    if (scheduledTime.toEpochMilli() <= 0) {
+      throw new IllegalArgumentException(
+          "setAlarm() needs a time after the epoch; got "
+              + scheduledTime
+              + " ("
+              + scheduledTime.toEpochMilli()
+              + " ms)");
+    }
+    if (!hooks.hasAlarmHandler() && !hooks.inConstructor()) {
+      throw new IllegalStateException(
+          "Your Durable Object class must have an alarm() handler in order to call setAlarm() ("
+              + hooks.describe()
+              + ")");
+    }
+    Optional<Instant> time = Optional.of(Instant.ofEpochMilli(scheduledTime.toEpochMilli()));
+    store.setAlarm(time);
+    pendingAlarm = time;
+    wrote();
+  }
+
+  @Override
+  public void deleteAlarm() {
+    check("deleteAlarm");
+    if (currentAlarm().isEmpty()) {
+      return;
+    }
+    store.setAlarm(Optional.empty());
+    pendingAlarm = Optional.empty();
+    wrote();
+  }
+
+  /** Clears the alarm after a successful alarm run, unless the handler set a new one. */
+  public void clearFiredAlarm(Instant fired) {
+    if (currentAlarm().filter(fired::equals).isPresent()) {
+      store.setAlarm(Optional.empty());
+      pendingAlarm = Optional.empty();
+      wrote();
+    }
+  }
+
+  // ---- whole-store operations ------------------------------------------------------------------
+
+  @Override
+  public <T, E extends Exception> T transaction(TransactionFunction<T, E> fn) throws E {
+    check("transaction");
+    Objects.requireNonNull(fn, "fn");
+    if (transactionDepth >= MAX_TRANSACTION_DEPTH) {
+      throw new IllegalStateException(
+          "storage().transaction() nested more than " + MAX_TRANSACTION_DEPTH + " deep");
+    }
+    TransactionView txn = new TransactionView(this);
+    store.savepoint();
+    transactionDepth++;
+    boolean done = false;
+    try {
+      T result = fn.apply(txn);
+      txn.close();
+      if (txn.rolledBack()) {
+        store.rollbackSavepoint();
+        forgetUncommittedState();
+      } else {
+        store.releaseSavepoint();
+      }
+      done = true;
+      return result;
+    } finally {
+      transactionDepth--;
+      if (!done) {
+        txn.close();
+        store.rollbackSavepoint();
+        forgetUncommittedState();
+      }
+    }
+  }
+
+  boolean inTransaction() {
+    return transactionDepth > 0;
+  }
+
+  private void forgetUncommittedState() {
+    cache.clear();
+    pendingAlarm = null;
+    committedAlarm = null;
+  }
+
+  @Override
+  public void deleteAll() {
+    check("deleteAll");
+    if (transactionDepth > 0) {
+      throw new IllegalStateException(
+          "deleteAll() cannot be called inside storage().transaction(); call it outside");
+    }
+    store.deleteAll();
+    cache.clear();
+    pendingAlarm = Optional.empty();
+    wrote();
+  }
+
+  @Override
+  public void sync() {
+    check("sync");
+    outputGate.awaitDurable();
+  }
+
+  @Override
+  public SqlStorage sql() {
+    check("sql");
+    return sql;
+  }
+
+  @Override
+  public String getCurrentBookmark() {
+    check("getCurrentBookmark");
+    throw noPointInTimeRecovery();
+  }
+
+  @Override
+  public String getBookmarkForTime(Instant time) {
+    check("getBookmarkForTime");
+    throw noPointInTimeRecovery();
+  }
+
+  @Override
+  public String onNextSessionRestoreBookmark(String bookmark) {
+    check("onNextSessionRestoreBookmark");
+    throw noPointInTimeRecovery();
+  }
+
+  private UnsupportedOperationException noPointInTimeRecovery() {
+    return new UnsupportedOperationException(
+        "Point-in-time recovery (bookmarks) is not available with this storage engine yet");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <V> Class<V> boxed(Class<V> type) {
+    Objects.requireNonNull(type, "type");
+    return type.isPrimitive() ? (Class<V>) MethodType.methodType(type).wrap().returnType() : type;
+  }
+}
