@@ -40,10 +40,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       request headers over {@link Builder#maxRequestHeaderBytes} are answered 431; a malformed
  *       request 400; a connection that stays silent for {@link Builder#idleTimeout} is closed.
  *   <li>An exception from the Worker is answered 500 with the body {@code Internal Server Error};
- *       the cause is logged (SLF4J, logger {@code dev.dobj.http}), and nothing of it reaches the
- *       client.
- *   <li>{@link #close()} stops accepting connections at once and lets requests in flight finish
- *       for up to {@link Builder#stopGracePeriod}; requests still running then are aborted.
+ *       the cause is logged (SLF4J, logger {@code dev.dobj.http.HttpFront}), and nothing of it
+ *       reaches the client.
+ *   <li>{@link #close()} stops accepting connections at once and lets requests in flight finish for
+ *       up to {@link Builder#stopGracePeriod}; requests still running then are aborted.
  * </ul>
  *
  * <p>Thread-safe. Built and started by {@link Builder#start()}; closed once.
@@ -83,7 +83,8 @@ public final class HttpFront implements AutoCloseable {
    * @throws NullPointerException if either argument is null
    */
   public static Builder builder(Worker worker, Env env) {
-    return new Builder(Objects.requireNonNull(worker, "worker"), Objects.requireNonNull(env, "env"));
+    return new Builder(
+        Objects.requireNonNull(worker, "worker"), Objects.requireNonNull(env, "env"));
   }
 
   /** The host or address it listens on, as configured (e.g. {@code 127.0.0.1}). */

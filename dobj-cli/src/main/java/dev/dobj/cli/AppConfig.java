@@ -1,0 +1,61 @@
+package dev.dobj.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * An application's {@code dobj.toml}, checked: what {@code dobj dev} serves and how.
+ *
+ * @param name the application's name ({@code name})
+ * @param main the Worker class ({@code main}), a fully qualified class name
+ * @param mainLine the line of {@code main}, for errors found when the class is loaded
+ * @param bindings the Durable Object namespaces ({@code [[durable_objects.bindings]]}), in file
+ *     order, names unique
+ * @param vars the plain variables ({@code [vars]}), in file order
+ * @param settings dobj's own settings ({@code [dobj]}), defaults filled in
+ */
+record AppConfig(
+    String name,
+    String main,
+    OptionalInt mainLine,
+    List<Binding> bindings,
+    Map<String, String> vars,
+    Settings settings) {
+
+  /** The default port of {@code dobj dev}, as wrangler's. */
+  static final int DEFAULT_PORT = 8787;
+
+  /** The default host: loopback only. */
+  static final String DEFAULT_HOST = "127.0.0.1";
+
+  /** The default data directory, relative to the app directory. */
+  static final String DEFAULT_DATA_DIR = "./.dobj";
+
+  AppConfig {
+    bindings = List.copyOf(bindings);
+    vars = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(vars));
+  }
+
+  /**
+   * One {@code [[durable_objects.bindings]]} entry.
+   *
+   * @param name the binding name, as {@code env.namespace(name, ...)} uses it
+   * @param className the Durable Object class: fully qualified, or a simple name in the package of
+   *     {@code main} (as wrangler's {@code class_name} names an export of the main module)
+   * @param uniqueKey the key the namespace's ids derive from; the binding name unless given
+   * @param classNameLine the line of {@code class_name}, for errors found when the class is loaded
+   */
+  record Binding(String name, String className, String uniqueKey, OptionalInt classNameLine) {}
+
+  /**
+   * The {@code [dobj]} table.
+   *
+   * @param port the port to listen on (0 picks a free one)
+   * @param host the host or address to listen on
+   * @param dataDir where objects' storage lives, resolved against the app directory
+   * @param durability how durable a commit must be before the output gate opens
+   */
+  record Settings(int port, String host, Path dataDir, Durability durability) {}
+}

@@ -1,0 +1,140 @@
+package dev.dobj.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dobj dev [APP_DIR] [--port N] [--host H] [--data DIR]}: serves the app in {@code APP_DIR}
+ * (its {@code dobj.toml}) until SIGINT or SIGTERM.
+ */
+@Command(
+    name = "dev",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve an app locally: its Worker over HTTP, its Durable Objects in this process.",
+      "Reads APP_DIR/dobj.toml; loads classes from APP_DIR/target/classes and"
+          + " APP_DIR/target/dependency/*.jar. Stop with Ctrl-C."
+    })
+final class DevCommand implements Callable<Integer> {
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "APP_DIR",
+      defaultValue = ".",
+      description = "The app's folder, holding dobj.toml (default: the current folder).")
+  private Path appDir;
+
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description = "Port to listen on; 0 picks a free one (default: [dobj] port, or 8787).")
+  private Integer port;
+
+  @Option(
+      names = "--host",
+      paramLabel = "H",
+      description = "Host or address to listen on (default: [dobj] host, or 127.0.0.1).")
+  private String host;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description =
+          "Where storage lives (default: [dobj] data_dir, which is relative to APP_DIR;"
+              + " else APP_DIR/.dobj).")
+  private Path dataDir;
+
+  @Spec private CommandSpec spec;
+
+  private final Shutdown shutdown;
+
+  DevCommand(Shutdown shutdown) {
+    this.shutdown = shutdown;
+  }
+
+  @Override
+  public Integer call() throws CliException {
+    if (port != null && (port < 0 || port > 65535)) {
+      throw new ParameterException(
+          spec.commandLine(), "--port must be between 0 and 65535, got " + port);
+    }
+    if (host != null && host.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "--host must not be blank");
+    }
+    AppConfig config = withOptions(DobjToml.read(appDir));
+    AppConfig.Settings settings = config.settings();
+    PrintWriter out = spec.commandLine().getOut();
+
+    DevServer server;
+    AppClasses classes = AppClasses.of(appDir, DevCommand.class.getClassLoader());
+    try {
+      server = DevServer.start(config, classes);
+    } catch (CliException | RuntimeException e) {
+      closeQuietly(classes, e);
+      throw e;
+    }
+    String url = server.url().toString();
+    out.println(
+        "dobj dev: serving "
+            + config.name()
+            + " on "
+            + url.substring(0, url.length() - 1)
+            + " (data: "
+            + display(settings.dataDir())
+            + ", durability: "
+            + settings.durability().configName()
+            + ")");
+    out.flush();
+    shutdown.awaitThen(
+        () -> {
+          server.close();
+          out.println("dobj dev: stopped");
+          out.flush();
+        });
+    return 0;
+  }
+
+  /** The configuration with the command-line options in place of the file's settings. */
+  private AppConfig withOptions(AppConfig config) {
+    AppConfig.Settings s = config.settings();
+    AppConfig.Settings settings =
+        new AppConfig.Settings(
+            port != null ? port : s.port(),
+            host != null ? host : s.host(),
+            dataDir != null ? dataDir.toAbsolutePath().normalize() : s.dataDir(),
+            s.durability());
+    return new AppConfig(
+        config.name(),
+        config.main(),
+        config.mainLine(),
+        config.bindings(),
+        config.vars(),
+        settings);
+  }
+
+  /** {@code path} relative to the current folder when it is inside it ({@code ./.dobj}). */
+  static String display(Path path) {
+    Path absolute = path.toAbsolutePath().normalize();
+    Path here = Path.of("").toAbsolutePath();
+    if (absolute.startsWith(here)) {
+      Path relative = here.relativize(absolute);
+      return relative.toString().isEmpty() ? "." : "./" + relative;
+    }
+    return absolute.toString();
+  }
+
+  private static void closeQuietly(AppClasses classes, Exception failure) {
+    try {
+      classes.close();
+    } catch (java.io.IOException e) {
+      failure.addSuppressed(e);
+    }
+  }
+}

@@ -1,0 +1,12 @@
+/** The {@code dobj} command: the composition root. Runs on the class path; exports nothing. */
+module dev.dobj.cli {
+  requires dev.dobj.runtime;
+  requires dev.dobj.http;
+  requires info.picocli;
+  requires com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.dataformat.toml;
+
+  // picocli sets the annotated fields of the commands.
+  opens dev.dobj.cli to
+      info.picocli;
+}

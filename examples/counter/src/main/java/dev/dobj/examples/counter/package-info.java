@@ -1,0 +1,6 @@
+/**
+ * The counter example: a Worker that routes HTTP requests to one Durable Object per counter name.
+ * Imports the dobj API only, like any application. Serve it with {@code ./dobj dev
+ * examples/counter}; its bindings are in {@code examples/counter/dobj.toml}.
+ */
+package dev.dobj.examples.counter;
