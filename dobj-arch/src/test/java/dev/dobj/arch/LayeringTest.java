@@ -112,6 +112,41 @@ class LayeringTest {
   }
 
   @Test
+  void http_importsApiTheRuntimesPublicPackageAndJettyOnly() {
+    classes()
+        .that(inPackages("dev.dobj.http.."))
+        .should()
+        .onlyDependOnClassesThat(
+            inPackages(
+                concat(
+                    API,
+                    "java..",
+                    "dev.dobj.http..",
+                    "dev.dobj.runtime",
+                    "org.eclipse.jetty..",
+                    "org.slf4j..")))
+        .check(CLASSES);
+  }
+
+  @Test
+  void onlyTheHttpModule_touchesTheServerLibrary() {
+    noClasses()
+        .that(inPackages(concat(API, "dev.dobj.spi..", "dev.dobj.rpc..", "dev.dobj.runtime..")))
+        .should()
+        .dependOnClassesThat(inPackages("org.eclipse.jetty.."))
+        .check(CLASSES);
+  }
+
+  @Test
+  void examples_importTheApiOnly() {
+    classes()
+        .that(inPackages("dev.dobj.examples.."))
+        .should()
+        .onlyDependOnClassesThat(inPackages(concat(API, "java..", "dev.dobj.examples..")))
+        .check(CLASSES);
+  }
+
+  @Test
   void noPackageCycles() {
     slices().matching("dev.dobj.(**)").should().beFreeOfCycles().check(CLASSES);
   }
