@@ -24,9 +24,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
 
 /**
  * Hosts Durable Objects in this JVM.
@@ -61,6 +63,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
             b.clock,
             b.turnThreads,
             b.random,
+            b.jitter,
             b.idleTimeout,
             b.criticalSectionTimeout,
             b.maxQueuedEvents,
@@ -190,6 +193,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
     private RuntimeClock clock = RuntimeClock.system();
     private ThreadFactory turnThreads = Thread.ofVirtual().name("dobj-turn-", 0).factory();
     private SecureRandom random = new SecureRandom();
+    private RandomGenerator jitter = new SplittableRandom();
     private Duration idleTimeout = Duration.ofSeconds(70);
     private Duration criticalSectionTimeout = Duration.ofSeconds(30);
     private int maxQueuedEvents = 10_000;
@@ -257,6 +261,12 @@ public final class DurableObjectRuntime implements AutoCloseable {
       return this;
     }
 
+    /** The source of the random jitter (up to 25%) added to alarm retry back-off. */
+    public Builder jitter(RandomGenerator jitter) {
+      this.jitter = Objects.requireNonNull(jitter, "jitter");
+      return this;
+    }
+
     /**
      * How long an idle object stays in memory (default 70 s).
      *
@@ -299,6 +309,15 @@ public final class DurableObjectRuntime implements AutoCloseable {
      */
     public Builder maxQueueWait(Duration wait) {
       this.maxQueueWait = positive(wait, "maxQueueWait");
+      return this;
+    }
+
+    /**
+     * Keeps the objects' storage (for example {@code SqliteStorageEngine}); without one, {@code
+     * ctx.storage()} throws. The runtime closes it when it closes.
+     */
+    public Builder storage(StorageEngine engine) {
+      this.storage = Objects.requireNonNull(engine, "engine");
       return this;
     }
 

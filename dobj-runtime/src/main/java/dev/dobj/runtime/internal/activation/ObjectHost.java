@@ -119,7 +119,7 @@ public final class ObjectHost {
     this.alarms =
         storage == null
             ? null
-            : new AlarmScheduler(uniqueKey, settings.clock(), settings.random(), new Alarms());
+            : new AlarmScheduler(uniqueKey, settings.clock(), settings.jitter(), new Alarms());
   }
 
   /** Loads the namespace's pending alarms (late ones fire now); call once at start. */

@@ -4,6 +4,7 @@ import dev.dobj.runtime.time.RuntimeClock;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
+import java.util.random.RandomGenerator;
 
 /**
  * The knobs of a runtime that activations read. Built once by the runtime's builder.
@@ -11,6 +12,7 @@ import java.util.concurrent.ThreadFactory;
  * @param clock time and timers
  * @param turnThreads makes the threads that run turns (virtual threads by default)
  * @param random source of unique ids
+ * @param jitter source of the random jitter added to alarm retries
  * @param idleTimeout how long an idle object stays in memory
  * @param criticalSectionTimeout how long a critical section (and a constructor) may run
  * @param maxQueuedEvents events that may wait per object before calls are refused as overloaded
@@ -22,6 +24,7 @@ public record Settings(
     RuntimeClock clock,
     ThreadFactory turnThreads,
     SecureRandom random,
+    RandomGenerator jitter,
     Duration idleTimeout,
     Duration criticalSectionTimeout,
     int maxQueuedEvents,

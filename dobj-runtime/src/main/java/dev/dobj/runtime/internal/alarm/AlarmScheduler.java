@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * index, which is one small table per namespace, so start-up opens no object; then kept current by
  * every commit that changes an alarm) and one timer on the runtime clock for the earliest. When it
  * fires, each due alarm is handed to the {@link Delivery} as an event of its object. A run that
- * fails is retried after 2^n seconds (n = 1..6) plus up to 25% jitter; after the sixth retry fails
- * the alarm is dropped (and logged). Late alarms (due while the process was down) fire at start.
+ * fails is retried 2^n seconds (n = 1..6, plus up to 25% jitter) after the failed run was due;
+ * after the sixth retry fails the alarm is dropped (and logged). Late alarms (due while the process
+ * was down) fire at start.
  *
  * <p>Thread-safety: all state is guarded by {@code lock}; deliveries and timers run outside it.
  */
@@ -228,7 +229,9 @@ public final class AlarmScheduler {
         if (p.retry < MAX_RETRIES) {
           long base = 2000L << p.retry; // 2 s, 4 s, 8 s ...
           long jitter = (long) (base * 0.25 * random.nextDouble());
-          Instant next = clock.instant().plusMillis(base + jitter);
+          // Counted from when the failed run was due, so the schedule does not drift with how
+          // long the handler ran.
+          Instant next = p.time.plusMillis(base + jitter);
           Pending retry = new Pending(next, p.id, p.retry + 1, p.scheduled);
           queue.add(retry);
           byId.put(p.id, retry);

@@ -1,0 +1,191 @@
+package dev.dobj.runtime.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dobj.runtime.storage.StoreFixtures.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class AlarmTest extends StorageTestBase {
+
+  private void awaitLog(int size) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (log().size() < size) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + size + " alarm runs; log " + log());
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  private void awaitAlarm(Store s, boolean present) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (s.getAlarm().isPresent() != present) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("alarm still " + (present ? "absent" : "present"));
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /** Waits until the retry timer is armed (the idle sweeper's timer is always the other one). */
+  private void awaitRetryArmed() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (clock.pendingTimers() < 2) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the retry was never scheduled");
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void anAlarmFiresAtItsTime_withAlarmInfo_andIsClearedAfterSuccess() {
+    Store s = store("a");
+    long at = clock.millis() + 60_000;
+    s.setAlarm(at);
+    assertThat(s.getAlarm()).contains(Instant.ofEpochMilli(at));
+    clock.advance(Duration.ofSeconds(59));
+    assertThat(log()).isEmpty();
+    clock.advance(Duration.ofSeconds(1));
+    awaitLog(1);
+    assertThat(log()).containsExactly("alarm retry=0 isRetry=false scheduled=" + at + " name=a");
+    awaitAlarm(s, false);
+  }
+
+  @Test
+  void setAlarm_replacesTheEarlierOne_andDeleteAlarmRemovesIt() {
+    Store s = store("a");
+    s.setAlarm(clock.millis() + 10_000);
+    long later = clock.millis() + 20_000;
+    s.setAlarm(later);
+    clock.advance(Duration.ofSeconds(15));
+    assertThat(log()).isEmpty();
+    clock.advance(Duration.ofSeconds(5));
+    awaitLog(1);
+    assertThat(log().get(0)).contains("scheduled=" + later);
+
+    s.setAlarm(clock.millis() + 10_000);
+    s.deleteAlarm();
+    assertThat(s.getAlarm()).isEmpty();
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(log()).hasSize(1);
+  }
+
+  @Test
+  void aHandlerThatSetsANewAlarm_keepsIt() {
+    Store s = store("a");
+    s.put("alarm-mode", "again");
+    long at = clock.millis() + 1_000;
+    s.setAlarm(at);
+    clock.advance(Duration.ofSeconds(1));
+    awaitLog(1);
+    awaitAlarm(s, true);
+    assertThat(s.getAlarm()).contains(Instant.ofEpochMilli(at + 60_000));
+    clock.advance(Duration.ofSeconds(60));
+    awaitLog(2);
+    awaitAlarm(s, false);
+  }
+
+  /** Jitter that is always {@code fraction} of the 25% maximum. */
+  private void jitterAlways(double fraction) {
+    runtime.close();
+    tweak =
+        b ->
+            b.jitter(
+                new java.util.random.RandomGenerator() {
+                  @Override
+                  public long nextLong() {
+                    return 0;
+                  }
+
+                  @Override
+                  public double nextDouble() {
+                    return fraction;
+                  }
+                });
+    runtime = build();
+  }
+
+  @Test
+  void aFailingHandler_isRetriedAfter2s4s8s16s32s64s_thenDropped() {
+    jitterAlways(0);
+    Store s = store("a");
+    s.put("alarm-mode", "fail");
+    long at = clock.millis() + 1_000;
+    s.setAlarm(at);
+    clock.advance(Duration.ofSeconds(1));
+    awaitLog(1);
+    long[] backoff = {2, 4, 8, 16, 32, 64};
+    for (int retry = 1; retry <= 6; retry++) {
+      awaitRetryArmed();
+      long base = backoff[retry - 1] * 1000;
+      clock.advance(Duration.ofMillis(base - 1));
+      assertThat(log()).as("not before %d ms", base).hasSize(retry);
+      clock.advance(Duration.ofMillis(1));
+      awaitLog(retry + 1);
+      assertThat(log().get(retry))
+          .isEqualTo("alarm retry=" + retry + " isRetry=true scheduled=" + at + " name=a");
+    }
+    awaitAlarm(s, false); // dropped after the sixth retry
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(log()).hasSize(7);
+  }
+
+  @Test
+  void retryJitter_addsAtMostAQuarterOfTheBackoff() {
+    jitterAlways(0.999);
+    Store s = store("a");
+    s.put("alarm-mode", "fail");
+    s.setAlarm(clock.millis() + 1_000);
+    clock.advance(Duration.ofSeconds(1));
+    awaitLog(1);
+    awaitRetryArmed();
+    clock.advance(Duration.ofMillis(2_000 + 498)); // 2 s + 0.999 * 25% = 2,499 ms
+    assertThat(log()).hasSize(1);
+    clock.advance(Duration.ofMillis(1));
+    awaitLog(2);
+  }
+
+  @Test
+  void alarmsSurviveARestart_lateOnesFireAtStart_andTheNameIsKnown() {
+    Store s = store("sleeper");
+    long at = clock.millis() + 30_000;
+    s.setAlarm(at);
+    runtime.close();
+    clock.advance(Duration.ofMinutes(1)); // due while the runtime is down
+    runtime = build();
+    assertThat(runtime.pendingAlarms("STORE")).isEqualTo(1);
+    clock.advance(Duration.ZERO); // the manual clock runs due timers when told to
+    awaitLog(1);
+    assertThat(log())
+        .containsExactly("alarm retry=0 isRetry=false scheduled=" + at + " name=sleeper");
+    awaitAlarm(store("sleeper"), false);
+    assertThat(runtime.pendingAlarms("STORE")).isZero();
+  }
+
+  @Test
+  void setAlarm_refusesTimesAtOrBeforeTheEpoch_andClassesWithoutAHandler() {
+    Store s = store("a");
+    assertThatThrownBy(() -> s.setAlarm(0)).hasMessageContaining("after the epoch");
+    Store plain = runtime.env().namespace("NOALARM", Store.class).getByName("x").call();
+    assertThatThrownBy(() -> plain.setAlarm(clock.millis() + 1000))
+        .hasMessageContaining("must have an alarm() handler in order to call setAlarm()");
+  }
+
+  @Test
+  void aClassWithoutAHandler_maySetAnAlarmInItsConstructor() {
+    runtime.close();
+    long at = clock.millis() + 5_000;
+    tweak = b -> b.var("alarmInConstructor", Long.toString(at));
+    runtime = build();
+    Store plain = runtime.env().namespace("NOALARM", Store.class).getByName("x").call();
+    plain.put("k", "v");
+    assertThat(plain.getAlarm()).contains(Instant.ofEpochMilli(at));
+    assertThat(List.of()).isEmpty();
+  }
+}

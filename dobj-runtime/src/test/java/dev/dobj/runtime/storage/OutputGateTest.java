@@ -1,0 +1,111 @@
+package dev.dobj.runtime.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dobj.DurableObjectException;
+import dev.dobj.DurableObjectStub;
+import dev.dobj.runtime.storage.StoreFixtures.Store;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The output gate, with the engine's durability held by the test. */
+class OutputGateTest extends StorageTestBase {
+  private HeldDurability held;
+
+  @BeforeEach
+  void holdDurability() {
+    runtime.close();
+    wrapEngine =
+        e -> {
+          held = new HeldDurability(e);
+          return held;
+        };
+    runtime = build();
+  }
+
+  @Test
+  void aResultWaitsUntilTheWritesBeforeItAreDurable() {
+    DurableObjectStub<Store> stub = stores().getByName("a");
+    CompletableFuture<Long> result = stub.callAsync(s -> s.increment("n"));
+    // The turn ran and committed; its result is held until the batch is durable.
+    assertThat(result)
+        .failsWithin(Duration.ofMillis(200))
+        .withThrowableOfType(java.util.concurrent.TimeoutException.class);
+    held.releaseAll();
+    assertThat(result).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(1L);
+  }
+
+  private void awaitHeld(int batches) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (held.held.size() < batches) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("expected " + batches + " batches waiting for durability");
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void laterTurns_runWhileEarlierBatchesWaitForDurability_andResultsLeaveInOrder() {
+    DurableObjectStub<Store> stub = stores().getByName("a");
+    CompletableFuture<Long> first = stub.callAsync(s -> s.increment("n"));
+    CompletableFuture<Long> second = stub.callAsync(s -> s.increment("n"));
+    CompletableFuture<Long> third = stub.callAsync(s -> s.increment("n"));
+    // The three turns run and commit while no batch is durable yet: the object is not blocked.
+    awaitHeld(3);
+    CompletableFuture<java.util.Optional<String>> read = stub.callAsync(s -> s.get("other"));
+    assertThat(first).isNotDone();
+    assertThat(read).isNotDone(); // a read after unconfirmed writes is held too
+    held.holding = false;
+    held.releaseAll();
+    assertThat(first).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(1L);
+    assertThat(second).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(2L);
+    assertThat(third).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(3L);
+    assertThat(read).succeedsWithin(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aResultWithoutWrites_isNotHeld() {
+    DurableObjectStub<Store> stub = stores().getByName("a");
+    assertThat(stub.callAsync(s -> s.get("k"))).succeedsWithin(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aFailedCommit_dropsHeldResults_failsTheirCallers_andResetsTheObject() {
+    DurableObjectStub<Store> stub = stores().getByName("a");
+    CompletableFuture<Long> result = stub.callAsync(s -> s.increment("n"));
+    awaitHeld(1);
+    assertThat(result).isNotDone();
+    held.failAll(new UncheckedIOException(new java.io.IOException("disk on fire")));
+    assertThat(result)
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOfSatisfying(
+            DurableObjectException.class,
+            e -> {
+              assertThat(e.reset()).isTrue();
+              assertThat(e.getMessage())
+                  .contains("a storage commit failed")
+                  .contains("disk on fire");
+            });
+    CompletableFuture<Long> later = stub.callAsync(s -> s.increment("n"));
+    assertThat(later)
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOfSatisfying(DurableObjectException.class, e -> assertThat(e.reset()).isTrue());
+  }
+
+  @Test
+  void sync_waitsForDurability() {
+    held.holding = false;
+    Store s = store("a");
+    s.put("k", "v");
+    s.sync();
+    assertThat(s.get("k")).contains("v");
+  }
+}
