@@ -32,7 +32,10 @@ class AlarmTest extends StorageTestBase {
     }
   }
 
-  /** Waits until the retry timer is armed (the idle sweeper's timer is always the other one). */
+  /**
+   * Waits until the next alarm's timer is armed (the idle sweeper's timer is always the other one):
+   * the scheduler arms it once the previous run's result is out.
+   */
   private void awaitRetryArmed() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (clock.pendingTimers() < 2) {
@@ -86,6 +89,7 @@ class AlarmTest extends StorageTestBase {
     awaitLog(1);
     awaitAlarm(s, true);
     assertThat(s.getAlarm()).contains(Instant.ofEpochMilli(at + 60_000));
+    awaitRetryArmed(); // the new alarm's timer
     clock.advance(Duration.ofSeconds(60));
     awaitLog(2);
     awaitAlarm(s, false);

@@ -108,4 +108,27 @@ class OutputGateTest extends StorageTestBase {
     s.sync();
     assertThat(s.get("k")).contains("v");
   }
+
+  @Test
+  void allowUnconfirmedWrites_doNotHoldTheResult() {
+    DurableObjectStub<Store> stub = stores().getByName("a");
+    CompletableFuture<Void> unconfirmed = stub.runAsync(s -> s.putUnconfirmed("k", "v"));
+    assertThat(unconfirmed).succeedsWithin(Duration.ofSeconds(5));
+    held.holding = false;
+    held.releaseAll();
+    assertThat(stub.call().get("k")).contains("v");
+  }
+
+  @Test
+  void anOutgoingCall_leavesOnlyAfterTheWritesBeforeItAreDurable() {
+    DurableObjectStub<Store> a = stores().getByName("a");
+    DurableObjectStub<Store> b = stores().getByName("b");
+    CompletableFuture<Void> call = a.runAsync(s -> s.writeThenCallOut(b, "k", "v"));
+    awaitHeld(1); // a's write waits for durability; the call to b has not left
+    assertThat(runtime.liveObjects("STORE")).isEqualTo(1);
+    held.holding = false;
+    held.releaseAll();
+    assertThat(call).succeedsWithin(Duration.ofSeconds(5));
+    assertThat(b.call().get("k")).contains("v");
+  }
 }

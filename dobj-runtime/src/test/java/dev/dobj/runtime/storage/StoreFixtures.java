@@ -84,6 +84,11 @@ final class StoreFixtures {
     String name();
 
     void sync();
+
+    void putUnconfirmed(String key, String value);
+
+    /** Writes, then calls {@code other}.put(k, v) asynchronously and waits for it. */
+    void writeThenCallOut(dev.dobj.DurableObjectStub<Store> other, String key, String value);
   }
 
   /** An object whose every method is one storage operation. */
@@ -269,6 +274,18 @@ final class StoreFixtures {
     @Override
     public void sync() {
       ctx.storage().sync();
+    }
+
+    @Override
+    public void putUnconfirmed(String key, String value) {
+      ctx.storage().put(key, value, dev.dobj.storage.PutOptions.ALLOW_UNCONFIRMED);
+    }
+
+    @Override
+    public void writeThenCallOut(
+        dev.dobj.DurableObjectStub<Store> other, String key, String value) {
+      ctx.storage().put(key, value);
+      other.runAsync(s -> s.put(key, value)).join();
     }
   }
 

@@ -135,6 +135,10 @@ final class Stub<T> implements DurableObjectStub<T>, InvocationHandler {
     Objects.requireNonNull(request, "request");
     RemoteChannel r = remote();
     if (r != null) {
+      Activation caller = Activation.current();
+      if (caller != null) {
+        caller.outputGate().awaitDurable();
+      }
       return r.fetch(request);
     }
     FetchEvent e = new FetchEvent(request);
@@ -145,6 +149,10 @@ final class Stub<T> implements DurableObjectStub<T>, InvocationHandler {
   private CompletableFuture<Object> sendAsync(Recorder.Call call) {
     RemoteChannel r = remote();
     if (r != null) {
+      Activation caller = Activation.current();
+      if (caller != null) {
+        caller.outputGate().awaitDurable();
+      }
       return r.call(namespace.host().dispatch(call.method()).plan(), call.args());
     }
     CallEvent e = newCall(call.method(), call.args());
@@ -227,6 +235,16 @@ final class Stub<T> implements DurableObjectStub<T>, InvocationHandler {
   }
 
   private void deliverAsync(Event e) {
+    Activation caller = Activation.current();
+    if (caller != null) {
+      // Output gate: a call leaving a turn waits for the writes made before it.
+      try {
+        caller.outputGate().awaitDurable();
+      } catch (RuntimeException failed) {
+        e.failDelivery(failed);
+        return;
+      }
+    }
     try {
       for (; ; ) {
         Activation a = bind();

@@ -59,12 +59,16 @@ public final class ObjectStorage implements Storage {
 
   // turn-confined
   private boolean dirty;
+  // turn-confined: the open batch has a write that holds the output gate (not allowUnconfirmed)
+  private boolean dirtyGated;
   private boolean namePersisted;
   private int transactionDepth;
   private Optional<Instant> committedAlarm;
   private Optional<Instant> pendingAlarm; // null: unchanged in the open batch
   private long lastSequence = -1;
   private CompletableFuture<Void> lastDurable = CompletableFuture.completedFuture(null);
+  // The durability of the last batch with a gated write: what outgoing messages wait for.
+  private CompletableFuture<Void> lastGated = lastDurable;
   private volatile boolean closed;
 
   public ObjectStorage(ObjectStore store, RpcCodec codec, StorageHooks hooks) {
@@ -114,17 +118,34 @@ public final class ObjectStorage implements Storage {
 
   void wrote() {
     dirty = true;
+    dirtyGated = true;
+  }
+
+  private void wrote(PutOptions options) {
+    dirty = true;
+    dirtyGated |= !options.allowUnconfirmed();
   }
 
   // ---- batches --------------------------------------------------------------------------------
 
   /**
-   * Ends the open batch (if anything was written) and returns the future of its durability; the
-   * future of the last batch if nothing was written.
+   * Ends the open batch (if anything was written) and returns what an outgoing message must wait
+   * for: the durability of the last batch that had a write not marked {@code allowUnconfirmed}.
    */
   public CompletableFuture<Void> commitBatch() {
+    commit();
+    return lastGated;
+  }
+
+  /** Ends the open batch and returns the durability of every batch so far ({@code sync()}). */
+  CompletableFuture<Void> commitAll() {
+    commit();
+    return lastDurable;
+  }
+
+  private void commit() {
     if (!dirty) {
-      return lastDurable;
+      return;
     }
     if (transactionDepth > 0) {
       throw new IllegalStateException(
@@ -142,9 +163,12 @@ public final class ObjectStorage implements Storage {
       sequence = store.commit();
     } catch (RuntimeException e) {
       dirty = false;
+      dirtyGated = false;
       throw commitFailed(e);
     }
     dirty = false;
+    boolean gated = dirtyGated;
+    dirtyGated = false;
     if (pendingAlarm != null) {
       committedAlarm = pendingAlarm;
       pendingAlarm = null;
@@ -161,7 +185,9 @@ public final class ObjectStorage implements Storage {
           });
       lastDurable = durable;
     }
-    return lastDurable;
+    if (gated) {
+      lastGated = lastDurable;
+    }
   }
 
   RuntimeException commitFailed(Throwable cause) {
@@ -250,7 +276,7 @@ public final class ObjectStorage implements Storage {
     Encoded e = encode(key, value);
     store.put(key, e.bytes);
     cache.put(key, e.copy);
-    wrote();
+    wrote(options);
   }
 
   @Override
@@ -481,7 +507,11 @@ public final class ObjectStorage implements Storage {
   @Override
   public void sync() {
     check("sync");
-    outputGate.awaitDurable();
+    try {
+      commitAll().join();
+    } catch (CompletionException e) {
+      throw commitFailed(e);
+    }
   }
 
   @Override
