@@ -128,6 +128,18 @@ public final class DurableObjectRuntime implements AutoCloseable {
     return host.liveCount();
   }
 
+  /**
+   * How many objects of {@code binding} are busy now: running or suspended turns, or queued events.
+   * Tests on a manual clock wait for 0 before they move time.
+   */
+  public int busyObjects(String binding) {
+    ObjectHost host = hosts.get(binding);
+    if (host == null) {
+      throw new IllegalArgumentException("No Durable Object namespace is bound as " + binding);
+    }
+    return host.busyCount();
+  }
+
   /** Evicts every object that has been idle for the idle timeout, now. */
   public void evictIdleObjects() {
     for (ObjectHost host : hosts.values()) {

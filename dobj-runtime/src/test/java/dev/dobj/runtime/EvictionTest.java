@@ -15,6 +15,7 @@ class EvictionTest extends RuntimeTestBase {
   void idleObject_isEvictedAfterTheIdleTimeout_andConstructedAgainOnTheNextCall() {
     DurableObjectStub<Counter> stub = counters().getByName("a");
     stub.call().increment();
+    awaitIdle("COUNTER");
     clock.advance(Duration.ofSeconds(60));
     assertThat(runtime.liveObjects("COUNTER")).isEqualTo(1);
 
@@ -31,6 +32,7 @@ class EvictionTest extends RuntimeTestBase {
     DurableObjectStub<Counter> stub = counters().getByName("a");
     for (int i = 0; i < 5; i++) {
       stub.call().increment();
+      awaitIdle("COUNTER");
       clock.advance(Duration.ofSeconds(50));
     }
     assertThat(runtime.liveObjects("COUNTER")).isEqualTo(1);
@@ -54,6 +56,7 @@ class EvictionTest extends RuntimeTestBase {
   void idleTimeout_isConfigurable() {
     rebuild(b -> b.idleTimeout(Duration.ofSeconds(5)));
     counters().getByName("a").call().increment();
+    awaitIdle("COUNTER");
     clock.advance(Duration.ofSeconds(6));
     assertThat(runtime.liveObjects("COUNTER")).isZero();
   }

@@ -48,6 +48,17 @@ abstract class RuntimeTestBase {
     Fixtures.PROBES.remove(probeName);
   }
 
+  /** Waits until no object of {@code binding} runs or waits (before moving the manual clock). */
+  protected void awaitIdle(String binding) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (runtime.busyObjects(binding) > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("objects of " + binding + " stayed busy");
+      }
+      Thread.onSpinWait();
+    }
+  }
+
   protected DurableObjectNamespace<Counter> counters() {
     return runtime.env().namespace("COUNTER", Counter.class);
   }

@@ -24,6 +24,7 @@ class KvStorageTest extends StorageTestBase {
     assertThat(s.get("k")).contains("v");
     s.putItem("item", new Item("x", 3, List.of("p", "q")));
 
+    awaitIdle("STORE");
     clock.advance(Duration.ofSeconds(80)); // evicted
     assertThat(runtime.liveObjects("STORE")).isZero();
     assertThat(store("a").get("k")).contains("v");

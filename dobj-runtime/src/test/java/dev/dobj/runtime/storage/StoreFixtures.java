@@ -87,6 +87,9 @@ final class StoreFixtures {
 
     void putUnconfirmed(String key, String value);
 
+    /** Adds {@code entry} to the test's log; writes nothing. */
+    void note(String entry);
+
     /** Writes, then calls {@code other}.put(k, v) asynchronously and waits for it. */
     void writeThenCallOut(dev.dobj.DurableObjectStub<Store> other, String key, String value);
   }
@@ -274,6 +277,11 @@ final class StoreFixtures {
     @Override
     public void sync() {
       ctx.storage().sync();
+    }
+
+    @Override
+    public void note(String entry) {
+      log.add(entry);
     }
 
     @Override

@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
 public final class Activation implements DurableObjectState, InputGate.Owner<Event>, StorageHooks {
   private static final Logger LOG = LoggerFactory.getLogger(Activation.class);
   private static final ThreadLocal<Activation> CURRENT = new ThreadLocal<>();
+
+  /** Consecutive turns whose writes may share one commit while events keep arriving. */
+  static final int MAX_TURNS_PER_BATCH = 64;
+
   private static final AtomicIntegerFieldUpdater<Activation> WAIT_UNTIL =
       AtomicIntegerFieldUpdater.newUpdater(Activation.class, "pendingWaitUntil");
 
@@ -146,8 +150,25 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
     }
   }
 
-  /** Commits the writes of the turn so far as one batch (a turn ended or waits outside). */
+  /**
+   * A turn ended: commits its writes, unless more events wait, in which case the batch stays open
+   * so the next turns share its commit (group commit across turns, bounded by {@link
+   * #MAX_TURNS_PER_BATCH}). The results of those turns wait for that commit (output gate). If the
+   * queue drains without another turn, {@link #idleWork} commits before the gate goes idle.
+   */
   private void endBatch() {
+    ObjectStorage s = storage;
+    if (s == null || !s.hasOpenBatch() || gate.brokenCause() != null) {
+      return;
+    }
+    if (gate.queuedEvents() > 0 && s.turnsInBatch() < MAX_TURNS_PER_BATCH) {
+      s.turnEnded();
+      return;
+    }
+    commitOpenBatch();
+  }
+
+  private void commitOpenBatch() {
     ObjectStorage s = storage;
     if (s != null && gate.brokenCause() == null) {
       try {
@@ -155,6 +176,30 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
       } catch (RuntimeException failed) {
         // commitBatch reported the failure; the object is reset
       }
+    }
+  }
+
+  @Override
+  public Event idleWork() {
+    ObjectStorage s = storage;
+    return s != null && s.hasOpenBatch() ? new FlushEvent() : null;
+  }
+
+  /** Commits a batch left open by the last turn, before the gate goes idle. */
+  private final class FlushEvent extends Event {
+    @Override
+    void execute(Activation a) {
+      commitOpenBatch();
+    }
+
+    @Override
+    protected void reject(RuntimeException cause) {
+      // the held messages fail through the storage's close
+    }
+
+    @Override
+    public String toString() {
+      return "commit";
     }
   }
 
@@ -270,7 +315,7 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
       host.forget(this);
       ObjectStorage s = storage;
       if (s != null) {
-        s.close();
+        s.close(copyOf(cause));
       }
       if (log) {
         LOG.warn("Durable Object {} reset: {}", describe(), cause.getMessage(), cause.getCause());
@@ -293,7 +338,7 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
     }
     ObjectStorage s = storage;
     if (s != null) {
-      s.close();
+      s.close(resetError("it was evicted with an open batch", null));
     }
     return true;
   }

@@ -241,6 +241,17 @@ public final class ObjectHost {
     live.values().removeIf(a -> a.evictIfIdle(now, idle));
   }
 
+  /** How many activations are running, suspended or have events queued. */
+  public int busyCount() {
+    int n = 0;
+    for (Activation a : live.values()) {
+      if (a.gate.busy()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** How many activations are in memory. */
   public int liveCount() {
     return live.size();

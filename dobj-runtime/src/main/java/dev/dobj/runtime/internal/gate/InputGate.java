@@ -74,6 +74,12 @@ public final class InputGate<E extends InputGate.Entry> {
 
     /** The current time in milliseconds (read only for events that had to queue). */
     long nowMillis();
+
+    /**
+     * Work the holder must do before the gate goes idle (an event to run), or null. Asked under the
+     * gate's lock each time the queue is found empty: must be cheap and must not block.
+     */
+    E idleWork();
   }
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -367,6 +373,13 @@ public final class InputGate<E extends InputGate.Entry> {
   // @GuardedBy("lock"): takes the head waiter; marks an event in flight; frees the token if none.
   private Object pollLocked() {
     Object head = waiting == null ? null : waiting.poll();
+    if (head == null && broken == null) {
+      head = owner.idleWork();
+      if (head != null) {
+        link((Entry) head);
+        return head;
+      }
+    }
     if (head == null) {
       held = false;
     } else if (!(head instanceof Resumption)) {

@@ -11,6 +11,7 @@ import dev.dobj.storage.Storage;
 import dev.dobj.storage.TransactionFunction;
 import java.lang.invoke.MethodType;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 /**
  * {@code ctx.storage()} of one activation, over the object's {@link ObjectStore}.
@@ -57,8 +59,12 @@ public final class ObjectStorage implements Storage {
         }
       };
 
-  // turn-confined
-  private boolean dirty;
+  // turn-confined (volatile: the gate asks whether a batch is open before it goes idle)
+  private volatile boolean dirty;
+  // turn-confined: turns whose writes are in the open batch
+  private int turnsInBatch;
+  // turn-confined: messages released while the batch was open; they wait for it
+  private List<Held> held = new ArrayList<>();
   // turn-confined: the open batch has a write that holds the output gate (not allowUnconfirmed)
   private boolean dirtyGated;
   private boolean namePersisted;
@@ -128,6 +134,48 @@ public final class ObjectStorage implements Storage {
 
   // ---- batches --------------------------------------------------------------------------------
 
+  private record Held(Runnable send, Consumer<RuntimeException> fail) {}
+
+  /** Whether writes wait in an open batch (not yet committed). */
+  public boolean hasOpenBatch() {
+    return dirty;
+  }
+
+  /** How many turns have writes in the open batch. */
+  public int turnsInBatch() {
+    return turnsInBatch;
+  }
+
+  /** A turn ended and left its writes in the open batch, to share the next commit. */
+  public void turnEnded() {
+    turnsInBatch++;
+  }
+
+  /**
+   * Sends {@code send} once every gated write so far is durable: at once if none is pending, after
+   * the open batch is committed and durable if one is open. {@code fail} runs instead if the commit
+   * fails or the object is reset first.
+   */
+  void hold(Runnable send, Consumer<RuntimeException> fail) {
+    if (dirty) {
+      held.add(new Held(send, fail));
+      return;
+    }
+    CompletableFuture<Void> gate = lastGated;
+    if (gate.isDone() && !gate.isCompletedExceptionally()) {
+      send.run();
+      return;
+    }
+    gate.whenComplete(
+        (v, err) -> {
+          if (err == null) {
+            send.run();
+          } else {
+            fail.accept(commitFailed(err));
+          }
+        });
+  }
+
   /**
    * Ends the open batch (if anything was written) and returns what an outgoing message must wait
    * for: the durability of the last batch that had a write not marked {@code allowUnconfirmed}.
@@ -164,7 +212,9 @@ public final class ObjectStorage implements Storage {
     } catch (RuntimeException e) {
       dirty = false;
       dirtyGated = false;
-      throw commitFailed(e);
+      RuntimeException failure = commitFailed(e);
+      failHeld(failure);
+      throw failure;
     }
     dirty = false;
     boolean gated = dirtyGated;
@@ -188,6 +238,22 @@ public final class ObjectStorage implements Storage {
     if (gated) {
       lastGated = lastDurable;
     }
+    turnsInBatch = 0;
+    if (!held.isEmpty()) {
+      List<Held> waiting = held;
+      held = new ArrayList<>();
+      lastGated.whenComplete(
+          (v, err) -> {
+            RuntimeException failure = err == null ? null : commitFailed(err);
+            for (Held h : waiting) {
+              if (failure == null) {
+                h.send.run();
+              } else {
+                h.fail.accept(failure);
+              }
+            }
+          });
+    }
   }
 
   RuntimeException commitFailed(Throwable cause) {
@@ -196,14 +262,27 @@ public final class ObjectStorage implements Storage {
     return hooks.commitFailed(c);
   }
 
-  /** Closes the storage: the store goes back to the engine; later calls fail. */
-  public void close() {
+  /**
+   * Closes the storage: the store goes back to the engine; later calls fail. An open batch is
+   * discarded and the messages waiting for it fail with {@code cause}.
+   */
+  public void close(RuntimeException cause) {
     if (!closed) {
       closed = true;
       if (dirty) {
         store.rollback();
+        dirty = false;
       }
+      failHeld(cause);
       store.close();
+    }
+  }
+
+  private void failHeld(RuntimeException cause) {
+    List<Held> waiting = held;
+    held = new ArrayList<>();
+    for (Held h : waiting) {
+      h.fail.accept(cause);
     }
   }
 

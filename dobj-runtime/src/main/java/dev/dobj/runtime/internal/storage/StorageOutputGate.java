@@ -11,7 +11,9 @@ import java.util.function.Consumer;
  * result is ready), then waits on the engine's durability for that batch in the background.
  *
  * <p>Turn-confined like the storage it belongs to; the release callbacks run on the engine's
- * threads (or at once when nothing is pending).
+ * threads (or at once when nothing is pending). A message released while a batch is open waits for
+ * that batch, which the activation commits when no further event is queued (so consecutive turns
+ * share one commit).
  */
 final class StorageOutputGate implements OutputGate {
   private final ObjectStorage storage;
@@ -22,25 +24,7 @@ final class StorageOutputGate implements OutputGate {
 
   @Override
   public void release(Runnable send, Consumer<RuntimeException> fail) {
-    CompletableFuture<Void> durable;
-    try {
-      durable = storage.commitBatch();
-    } catch (RuntimeException e) {
-      fail.accept(e);
-      return;
-    }
-    if (durable.isDone() && !durable.isCompletedExceptionally()) {
-      send.run();
-      return;
-    }
-    durable.whenComplete(
-        (v, err) -> {
-          if (err == null) {
-            send.run();
-          } else {
-            fail.accept(storage.commitFailed(unwrap(err)));
-          }
-        });
+    storage.hold(send, fail);
   }
 
   @Override

@@ -40,7 +40,16 @@ class InputGateTest {
     public long nowMillis() {
       return now;
     }
+
+    @Override
+    public Ev idleWork() {
+      Ev work = idle;
+      idle = null;
+      return work;
+    }
   }
+
+  private Ev idle;
 
   private long now;
 
@@ -255,6 +264,19 @@ class InputGateTest {
         .hasToString("java.lang.IllegalStateException: waited 1100");
     assertThat(young.rejections).isEmpty();
     assertThat(g.queuedEvents()).isZero();
+  }
+
+  @Test
+  void beforeGoingIdle_theHolderRunsTheOwnersIdleWork() {
+    InputGate<Ev> g = gate(10);
+    Ev a = new Ev("a");
+    g.submit(a);
+    Ev flush = new Ev("flush");
+    idle = flush;
+    assertThat(g.next(a)).isSameAs(flush); // the queue is empty: idle work first
+    assertThat(g.busy()).isTrue();
+    assertThat(g.next(flush)).isNull();
+    assertThat(g.busy()).isFalse();
   }
 
   private static void awaitParked(Thread t) {
