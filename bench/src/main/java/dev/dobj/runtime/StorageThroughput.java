@@ -127,6 +127,7 @@ public final class StorageThroughput {
     LongAdder writes = new LongAdder();
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> ts = new ArrayList<>();
+    java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(threads);
     for (int t = 0; t < threads; t++) {
       int me = t;
       ts.add(
@@ -149,6 +150,7 @@ public final class StorageThroughput {
                         c.setAutoCommit(false);
                         conns.add(c);
                       }
+                      ready.countDown();
                       long i = 0;
                       while (!stop.get()) {
                         Connection c = conns.get((int) (i++ % conns.size()));
@@ -164,10 +166,12 @@ public final class StorageThroughput {
                         c.close();
                       }
                     } catch (Exception e) {
+                      ready.countDown();
                       throw new IllegalStateException(e);
                     }
                   }));
     }
+    ready.await(); // every file is open and set up before the clock starts
     return measure(writes, stop, ts, each);
   }
 
@@ -182,6 +186,7 @@ public final class StorageThroughput {
       Counter[] stubs = new Counter[objects];
       for (int i = 0; i < objects; i++) {
         stubs[i] = ns.getByName("o" + i).call();
+        stubs[i].increment(); // every object exists and is active before the clock starts
       }
       LongAdder writes = new LongAdder();
       AtomicBoolean stop = new AtomicBoolean();
