@@ -2,6 +2,7 @@
 module dev.dobj.cli {
   requires dev.dobj.runtime;
   requires dev.dobj.http;
+  requires dev.dobj.sqlite;
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.dataformat.toml;

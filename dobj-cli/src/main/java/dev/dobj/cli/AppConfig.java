@@ -1,8 +1,11 @@
 package dev.dobj.cli;
 
+import dev.dobj.spi.storage.Durability;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -33,6 +36,21 @@ record AppConfig(
   /** The default data directory, relative to the app directory. */
   static final String DEFAULT_DATA_DIR = "./.dobj";
 
+  /** The spelling of {@code durability} in {@code dobj.toml} and on the command line. */
+  static String durabilityName(Durability durability) {
+    return durability.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The durability spelled {@code name} ({@code fsync} or {@code os}); empty for anything else. */
+  static Optional<Durability> durability(String name) {
+    for (Durability d : Durability.values()) {
+      if (durabilityName(d).equals(name)) {
+        return Optional.of(d);
+      }
+    }
+    return Optional.empty();
+  }
+
   AppConfig {
     bindings = List.copyOf(bindings);
     vars = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(vars));
@@ -55,7 +73,8 @@ record AppConfig(
    * @param port the port to listen on (0 picks a free one)
    * @param host the host or address to listen on
    * @param dataDir where objects' storage lives, resolved against the app directory
-   * @param durability how durable a commit must be before the output gate opens
+   * @param durability what a commit must survive before the output gate lets its results out:
+   *     {@code fsync} (power loss) or {@code os} (a crash of the process)
    */
   record Settings(int port, String host, Path dataDir, Durability durability) {}
 }

@@ -1,7 +1,9 @@
 package dev.dobj.cli;
 
+import dev.dobj.spi.storage.Durability;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,8 +13,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dobj dev [APP_DIR] [--port N] [--host H] [--data DIR]}: serves the app in {@code APP_DIR}
- * (its {@code dobj.toml}) until SIGINT or SIGTERM.
+ * {@code dobj dev [APP_DIR] [--port N] [--host H] [--data DIR] [--durability fsync|os]}: serves the
+ * app in {@code APP_DIR} (its {@code dobj.toml}) until SIGINT or SIGTERM, its objects' storage in
+ * the data directory.
  */
 @Command(
     name = "dev",
@@ -51,6 +54,14 @@ final class DevCommand implements Callable<Integer> {
               + " else APP_DIR/.dobj).")
   private Path dataDir;
 
+  @Option(
+      names = "--durability",
+      paramLabel = "fsync|os",
+      description =
+          "What a write survives before its result is sent: fsync (power loss) or os (a crash of"
+              + " the process; faster) (default: [dobj] durability, or fsync).")
+  private String durability;
+
   @Spec private CommandSpec spec;
 
   private final Shutdown shutdown;
@@ -68,7 +79,15 @@ final class DevCommand implements Callable<Integer> {
     if (host != null && host.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--host must not be blank");
     }
-    AppConfig config = withOptions(DobjToml.read(appDir));
+    Optional<Durability> durabilityOption = Optional.empty();
+    if (durability != null) {
+      durabilityOption = AppConfig.durability(durability);
+      if (durabilityOption.isEmpty()) {
+        throw new ParameterException(
+            spec.commandLine(), "--durability must be fsync or os, got " + durability);
+      }
+    }
+    AppConfig config = withOptions(DobjToml.read(appDir), durabilityOption);
     AppConfig.Settings settings = config.settings();
     PrintWriter out = spec.commandLine().getOut();
 
@@ -89,7 +108,7 @@ final class DevCommand implements Callable<Integer> {
             + " (data: "
             + display(settings.dataDir())
             + ", durability: "
-            + settings.durability().configName()
+            + AppConfig.durabilityName(settings.durability())
             + ")");
     out.flush();
     shutdown.awaitThen(
@@ -102,14 +121,14 @@ final class DevCommand implements Callable<Integer> {
   }
 
   /** The configuration with the command-line options in place of the file's settings. */
-  private AppConfig withOptions(AppConfig config) {
+  private AppConfig withOptions(AppConfig config, Optional<Durability> durabilityOption) {
     AppConfig.Settings s = config.settings();
     AppConfig.Settings settings =
         new AppConfig.Settings(
             port != null ? port : s.port(),
             host != null ? host : s.host(),
             dataDir != null ? dataDir.toAbsolutePath().normalize() : s.dataDir(),
-            s.durability());
+            durabilityOption.orElse(s.durability()));
     return new AppConfig(
         config.name(),
         config.main(),

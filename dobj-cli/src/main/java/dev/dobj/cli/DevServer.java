@@ -3,34 +3,47 @@ package dev.dobj.cli;
 import dev.dobj.Worker;
 import dev.dobj.http.HttpFront;
 import dev.dobj.runtime.DurableObjectRuntime;
+import dev.dobj.sqlite.SqliteStorageEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 
 /**
- * An app being served by {@code dobj dev}: its Durable Objects in a runtime of this JVM, its Worker
- * behind an {@link HttpFront}. The composition root of the local server.
+ * An app being served by {@code dobj dev}: its Durable Objects in a runtime of this JVM, their
+ * storage in a {@link SqliteStorageEngine} on the data directory, its Worker behind an {@link
+ * HttpFront}. The composition root of the local server.
  *
  * <p>{@link #close()} stops in the reverse order of start: HTTP first (no new requests, requests in
- * flight finish), then the runtime, then the app's class loader. Thread-safe to close from a
- * shutdown hook while the starting thread waits.
+ * flight finish within the front's grace period), then the runtime (live objects are reset, so a
+ * turn still running fails with a reset error instead of writing to closed storage; the runtime
+ * then closes the storage engine, which waits for pending commits), then the data directory's lock,
+ * then the app's class loader. Thread-safe to close from a shutdown hook while the starting thread
+ * waits.
  */
 final class DevServer implements AutoCloseable {
   private final AppClasses classes;
+  private final DataDirectoryLock dataLock;
   private final DurableObjectRuntime runtime;
   private final HttpFront front;
 
-  private DevServer(AppClasses classes, DurableObjectRuntime runtime, HttpFront front) {
+  private DevServer(
+      AppClasses classes,
+      DataDirectoryLock dataLock,
+      DurableObjectRuntime runtime,
+      HttpFront front) {
     this.classes = classes;
+    this.dataLock = dataLock;
     this.runtime = runtime;
     this.front = front;
   }
 
   /**
-   * Loads the app's classes, builds the runtime with its bindings and vars, and starts serving.
+   * Loads the app's classes, locks the data directory (creating it if missing), builds the runtime
+   * with its bindings, vars and storage, and starts serving.
    *
    * @throws ConfigException if a class named in the configuration is missing or unfit
-   * @throws CliException (exit code 1) if the port cannot be bound or the Worker cannot be made
+   * @throws CliException (exit code 1) if the port cannot be bound, the Worker cannot be made, or
+   *     the data directory cannot be created or is in use by another server
    */
   static DevServer start(AppConfig config, AppClasses classes) throws CliException {
     // Threads started from here (Jetty's, and through them the runtime's) inherit the app's loader
@@ -52,28 +65,66 @@ final class DevServer implements AutoCloseable {
       builder.bind(binding.name(), classes.objectClass(config, binding), binding.uniqueKey());
     }
     config.vars().forEach(builder::var);
+    AppConfig.Settings settings = config.settings();
+    // Configuration errors are found before anything is opened; from here on, a failure closes
+    // what was opened, in reverse order (the runtime, once built, closes the storage engine).
+    DataDirectoryLock dataLock = DataDirectoryLock.acquire(settings.dataDir());
+    SqliteStorageEngine storage;
+    try {
+      storage = storage(settings);
+    } catch (CliException e) {
+      closeQuietly(dataLock, e);
+      throw e;
+    }
     DurableObjectRuntime runtime;
     try {
-      runtime = builder.build();
+      runtime = builder.storage(storage).build();
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage());
+      ConfigException failure = new ConfigException(e.getMessage());
+      storage.close();
+      closeQuietly(dataLock, failure);
+      throw failure;
+    } catch (RuntimeException e) {
+      storage.close();
+      closeQuietly(dataLock, e);
+      throw e;
     }
-    AppConfig.Settings settings = config.settings();
     try {
       HttpFront front =
           HttpFront.builder(worker, runtime.env())
               .host(settings.host())
               .port(settings.port())
               .start();
-      return new DevServer(classes, runtime, front);
+      return new DevServer(classes, dataLock, runtime, front);
     } catch (UncheckedIOException | IllegalStateException e) {
+      CliException failure =
+          new CliException(
+              CliException.FAILED,
+              e.getMessage()
+                  + (e instanceof UncheckedIOException
+                      ? "; is another dobj dev running? Choose another port with --port"
+                      : ""));
       runtime.close();
+      closeQuietly(dataLock, failure);
+      throw failure;
+    }
+  }
+
+  private static SqliteStorageEngine storage(AppConfig.Settings settings) throws CliException {
+    try {
+      return new SqliteStorageEngine(settings.dataDir(), settings.durability());
+    } catch (UncheckedIOException e) {
       throw new CliException(
           CliException.FAILED,
-          e.getMessage()
-              + (e instanceof UncheckedIOException
-                  ? "; is another dobj dev running? Choose another port with --port"
-                  : ""));
+          e.getMessage() + "; choose another data directory with --data or [dobj] data_dir");
+    }
+  }
+
+  private static void closeQuietly(DataDirectoryLock lock, Exception failure) {
+    try {
+      lock.close();
+    } catch (IOException e) {
+      failure.addSuppressed(e);
     }
   }
 
@@ -82,17 +133,29 @@ final class DevServer implements AutoCloseable {
     return front.url();
   }
 
-  /** Stops HTTP (in-flight requests finish), closes the runtime, releases the app's classes. */
+  /**
+   * Stops HTTP (in-flight requests finish), closes the runtime and with it the storage, releases
+   * the data directory and the app's classes.
+   */
   @Override
   public void close() {
     try {
       front.close();
     } finally {
-      runtime.close();
       try {
-        classes.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot close the app's class loader", e);
+        runtime.close();
+      } finally {
+        try {
+          dataLock.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException("Cannot release the lock of the data directory", e);
+        } finally {
+          try {
+            classes.close();
+          } catch (IOException e) {
+            throw new UncheckedIOException("Cannot close the app's class loader", e);
+          }
+        }
       }
     }
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlReadFeature;
+import dev.dobj.spi.storage.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,14 +226,16 @@ final class DobjToml {
     }
 
     private Durability durability(String value, List<Object> at) throws ConfigException {
-      for (Durability d : Durability.values()) {
-        if (d.configName().equals(value)) {
-          return d;
-        }
-      }
-      throw new ConfigException(
-          line(at),
-          "key \"durability\" " + DOBJ + " must be \"fsync\" or \"os\", got \"" + value + "\"");
+      return AppConfig.durability(value)
+          .orElseThrow(
+              () ->
+                  new ConfigException(
+                      line(at),
+                      "key \"durability\" "
+                          + DOBJ
+                          + " must be \"fsync\" or \"os\", got \""
+                          + value
+                          + "\""));
     }
 
     private void onlyKeys(JsonNode table, List<Object> path, String where, String... allowed)

@@ -16,13 +16,17 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,43 +43,127 @@ class DevCommandTest {
   private static final Pattern SERVING =
       Pattern.compile(
           "dobj dev: serving counter on (http://127\\.0\\.0\\.1:\\d+) \\(data: (.+), durability:"
-              + " fsync\\)");
+              + " (fsync|os)\\)");
+
+  /** The shutdown signals of the servers started by the current test, fired after it. */
+  private final List<Signal> servers = new CopyOnWriteArrayList<>();
 
   @TempDir Path temp;
 
+  /** Stops the servers a failed test left running, so they do not outlive it. */
+  @AfterEach
+  void stopServersLeftRunning() {
+    servers.forEach(Signal::fire);
+  }
+
   @Test
   void dev_servesTheCounterExample_andStopsCleanlyOnTheSignal() throws Exception {
-    Lines out = new Lines();
-    StringWriter err = new StringWriter();
-    Signal shutdown = new Signal();
+    Path data = temp.resolve("data");
+    Served served = serve("dev", COUNTER.toString(), "--port", "0", "--data", data.toString());
 
-    CompletableFuture<Integer> exit =
-        CompletableFuture.supplyAsync(
-            () ->
-                Main.run(
-                    new String[] {"dev", COUNTER.toString(), "--port", "0"},
-                    new PrintWriter(out),
-                    new PrintWriter(err),
-                    shutdown));
-
-    String first = out.next();
-    Matcher serving = SERVING.matcher(first);
-    assertThat(serving.matches()).as("first line: %s; stderr: %s", first, err).isTrue();
-    assertThat(serving.group(2)).endsWith(".dobj");
-    URI url = URI.create(serving.group(1));
+    assertThat(served.dataDir()).isEqualTo(data.toString());
+    assertThat(served.durability()).isEqualTo("fsync");
     try (HttpClient client = HttpClient.newHttpClient()) {
-      HttpResponse<String> plain = get(client, url.resolve("/plain"));
+      HttpResponse<String> plain = get(client, served.url().resolve("/plain"));
       assertThat(plain.statusCode()).isEqualTo(200);
       assertThat(plain.body()).isEqualTo("{\"value\":42}");
-      assertThat(get(client, url.resolve("/noop/a")).body())
+      assertThat(get(client, served.url().resolve("/noop/a")).body())
           .isEqualTo("{\"name\":\"a\",\"value\":42}");
     }
 
-    shutdown.fire();
-    assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
-    assertThat(out.next()).isEqualTo("dobj dev: stopped");
-    assertThat(err.toString()).isEmpty();
-    assertRefused(url.getPort());
+    served.stop();
+    assertRefused(served.url().getPort());
+  }
+
+  @Test
+  void dev_keepsWhatWasWritten_acrossARestartOnTheSameDataDirectory() throws Exception {
+    Path data = temp.resolve("not/yet/there");
+    String[] args = {"dev", COUNTER.toString(), "--port", "0", "--data", data.toString()};
+
+    Served first = serve(args);
+    assertThat(data.resolve(DataDirectoryLock.FILE_NAME)).exists();
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      assertThat(body(client, first.url().resolve("/counter/a/inc")))
+          .isEqualTo("{\"name\":\"a\",\"value\":1}");
+      assertThat(body(client, first.url().resolve("/counter/a/inc")))
+          .isEqualTo("{\"name\":\"a\",\"value\":2}");
+      assertThat(body(client, first.url().resolve("/sqlcounter/a/inc")))
+          .isEqualTo("{\"name\":\"a\",\"value\":1}");
+    }
+    first.stop();
+
+    Served second = serve(args);
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      assertThat(body(client, second.url().resolve("/counter/a/get")))
+          .isEqualTo("{\"name\":\"a\",\"value\":2}");
+      assertThat(body(client, second.url().resolve("/sqlcounter/a/get")))
+          .isEqualTo("{\"name\":\"a\",\"value\":1}");
+      assertThat(body(client, second.url().resolve("/counter/a/inc")))
+          .isEqualTo("{\"name\":\"a\",\"value\":3}");
+    }
+    second.stop();
+  }
+
+  @Test
+  void durabilityOption_overridesTheFile() throws Exception {
+    Served served =
+        serve(
+            "dev",
+            COUNTER.toString(),
+            "--port",
+            "0",
+            "--data",
+            temp.toString(),
+            "--durability",
+            "os");
+
+    assertThat(served.durability()).isEqualTo("os");
+    served.stop();
+  }
+
+  @Test
+  void aDataDirectoryInUse_exits1_namingTheOtherServer() throws Exception {
+    String data = temp.resolve("data").toString();
+    Served first = serve("dev", COUNTER.toString(), "--port", "0", "--data", data);
+
+    Result second = run("dev", COUNTER.toString(), "--port", "0", "--data", data);
+
+    assertThat(second.code()).isEqualTo(1);
+    assertThat(second.err())
+        .isEqualTo(
+            "dobj dev: the data directory "
+                + data
+                + " is in use by another dobj dev (process "
+                + ProcessHandle.current().pid()
+                + "); stop it, or serve with another --data\n");
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      assertThat(body(client, first.url().resolve("/counter/a/inc")))
+          .isEqualTo("{\"name\":\"a\",\"value\":1}");
+    }
+    first.stop();
+  }
+
+  @Test
+  void aDataDirectoryThatCannotBeCreated_exits1() throws Exception {
+    Path file = Files.writeString(temp.resolve("a-file"), "not a directory");
+
+    Result result = run("dev", COUNTER.toString(), "--port", "0", "--data", file.toString());
+
+    assertThat(result.code()).isEqualTo(1);
+    assertThat(result.err())
+        .startsWith("dobj dev: cannot create the data directory " + file + " (")
+        .endsWith("); choose another with --data or [dobj] data_dir\n")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void badDurability_exits2() {
+    Result result = run("dev", COUNTER.toString(), "--durability", "sometimes");
+
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err())
+        .isEqualTo(
+            "dobj dev: --durability must be fsync or os, got sometimes (see 'dobj dev --help')\n");
   }
 
   @Test
@@ -213,6 +301,53 @@ class DevCommandTest {
     return new Result(code, out.toString(), err.toString().replace(System.lineSeparator(), "\n"));
   }
 
+  /**
+   * A {@code dobj dev} serving in this process until {@link #stop()}.
+   *
+   * @param dataDir and {@code durability}: as the first line of stdout shows them
+   */
+  private record Served(
+      URI url,
+      String dataDir,
+      String durability,
+      CompletableFuture<Integer> exit,
+      Lines out,
+      StringWriter err,
+      Signal shutdown) {
+    /** Fires the shutdown signal; the command must exit 0, say it stopped, print no error. */
+    void stop() throws Exception {
+      shutdown.fire();
+      assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("exit code").isZero();
+      assertThat(out.next()).isEqualTo("dobj dev: stopped");
+      assertThat(err.toString()).isEmpty();
+    }
+  }
+
+  /** Runs {@code args} (a {@code dev} command) until it prints that it serves. */
+  private Served serve(String... args) throws Exception {
+    Lines out = new Lines();
+    StringWriter err = new StringWriter();
+    Signal shutdown = new Signal();
+    // A thread of its own: the command blocks until the signal, and the common pool may have one.
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .name("dobj-dev-under-test")
+        .start(
+            () -> {
+              try {
+                exit.complete(Main.run(args, new PrintWriter(out), new PrintWriter(err), shutdown));
+              } catch (Throwable t) {
+                exit.completeExceptionally(t);
+              }
+            });
+    servers.add(shutdown);
+    String first = out.next(() -> "exit " + (exit.isDone() ? exit.join() : "pending") + ", " + err);
+    Matcher serving = SERVING.matcher(first);
+    assertThat(serving.matches()).as("first line: %s; stderr: %s", first, err).isTrue();
+    return new Served(
+        URI.create(serving.group(1)), serving.group(2), serving.group(3), exit, out, err, shutdown);
+  }
+
   /** A shutdown signal the test fires, in place of SIGINT. */
   private static final class Signal implements Shutdown {
     private final CountDownLatch fired = new CountDownLatch(1);
@@ -254,9 +389,14 @@ class DevCommandTest {
     }
 
     String next() throws InterruptedException {
+      return next(() -> "");
+    }
+
+    /** The next line; if none comes in time, fails with {@code context} (what else is known). */
+    String next(Supplier<String> context) throws InterruptedException {
       String line = lines.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
       if (line == null) {
-        throw new AssertionError("no line on stdout within " + WAIT);
+        throw new AssertionError("no line on stdout within " + WAIT + "; " + context.get());
       }
       return line;
     }
@@ -270,6 +410,13 @@ class DevCommandTest {
 
   private static HttpResponse<String> get(HttpClient client, URI uri) throws Exception {
     return client.send(HttpRequest.newBuilder(uri).timeout(WAIT).build(), BodyHandlers.ofString());
+  }
+
+  /** The body of a GET of {@code uri}, which must answer 200. */
+  private static String body(HttpClient client, URI uri) throws Exception {
+    HttpResponse<String> response = get(client, uri);
+    assertThat(response.statusCode()).as("GET %s: %s", uri, response.body()).isEqualTo(200);
+    return response.body();
   }
 
   private static void assertRefused(int port) {

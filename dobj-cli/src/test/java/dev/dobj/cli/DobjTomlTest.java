@@ -3,6 +3,7 @@ package dev.dobj.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dobj.spi.storage.Durability;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -15,7 +15,7 @@ public interface Crash {
   void batch(String k, String v);
 
   /** Sets the alarm to now + {@code delayMs}; its handler records {@code token} when it runs. */
-  void alarm(long delayMs, String token);
+  void setAlarm(long delayMs, String token);
 
   /** What the object holds now. */
   Snapshot snapshot();

@@ -48,7 +48,7 @@ public final class CrashObject extends DurableObject implements Crash {
   }
 
   @Override
-  public void alarm(long delayMs, String token) {
+  public void setAlarm(long delayMs, String token) {
     ctx.storage().put("alarmToken", token);
     ctx.storage().setAlarm(Instant.now().plusMillis(delayMs));
   }

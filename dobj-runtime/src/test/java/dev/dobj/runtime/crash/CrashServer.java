@@ -27,10 +27,12 @@ import java.util.concurrent.TimeoutException;
  * The process {@link SigkillCrashTest} kills: a runtime on the SQLite engine hosting {@link
  * CrashObject}s, behind a line protocol on plain TCP (one virtual thread per connection).
  *
- * <p>Usage: {@code CrashServer <data dir> <fsync|os> <port>} (port 0: an ephemeral one). The first
- * line on stdout is the port, printed once the runtime is built (late alarms are already scheduled)
- * and the socket listens. Logs go to stderr. The process never exits by itself except when its
- * stdin reaches end of file, which happens when the test JVM dies: no server outlives its test.
+ * <p>Usage: {@code CrashServer <data dir> <fsync|os> <port> [default|tight]} (port 0: an ephemeral
+ * one; {@code tight}: an engine that checkpoints past 32 KiB of WAL and keeps at most 3 connections
+ * open, so kills also land in checkpoints and connection evictions). The first line on stdout is
+ * the port, printed once the runtime is built (late alarms are already scheduled) and the socket
+ * listens. Logs go to stderr. The process never exits by itself except when its stdin reaches end
+ * of file, which happens when the test JVM dies: no server outlives its test.
  *
  * <p>Commands, one per line; a reply is sent only after the stub call returned, so it is an
  * acknowledgement of writes the output gate found durable:
@@ -51,6 +53,9 @@ public final class CrashServer {
   /** Alarm runs in this process, by token; a test-only channel from the object to the server. */
   private static final Map<String, CompletableFuture<Void>> RUNS = new ConcurrentHashMap<>();
 
+  private static final long TIGHT_CHECKPOINT_BYTES = 32 * 1024;
+  private static final int TIGHT_CONNECTIONS = 3;
+
   private CrashServer() {}
 
   /** Called by {@link CrashObject#alarm} after its handler wrote (not yet durable). */
@@ -59,19 +64,24 @@ public final class CrashServer {
   }
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 3) {
-      System.err.println("usage: CrashServer <data dir> <fsync|os> <port>");
+    if (args.length < 3 || args.length > 4) {
+      System.err.println("usage: CrashServer <data dir> <fsync|os> <port> [default|tight]");
       System.exit(2);
     }
     Path data = Path.of(args[0]);
     Durability durability = Durability.valueOf(args[1].toUpperCase(Locale.ROOT));
     int port = Integer.parseInt(args[2]);
+    SqliteStorageEngine.Builder engine = SqliteStorageEngine.builder(data).durability(durability);
+    if (args.length == 4 && args[3].equals("tight")) {
+      // Checkpoints and connection evictions (checkpoint + close + reopen) all the time.
+      engine.checkpointBytes(TIGHT_CHECKPOINT_BYTES).maxOpenConnections(TIGHT_CONNECTIONS);
+    }
 
     Thread.ofPlatform().daemon().name("parent-watch").start(CrashServer::haltWhenParentGoes);
     DurableObjectRuntime runtime =
         DurableObjectRuntime.builder()
             .var("boot", Long.toString(ProcessHandle.current().pid()))
-            .storage(new SqliteStorageEngine(data, durability))
+            .storage(engine.build())
             .bind("CRASH", CrashObject.class, "crash-test-key")
             .build();
     DurableObjectNamespace<Crash> objects = runtime.env().namespace("CRASH", Crash.class);
@@ -130,7 +140,7 @@ public final class CrashServer {
         yield "OK";
       }
       case "ALARM" -> {
-        object.alarm(Long.parseLong(a[2]), a[3]);
+        object.setAlarm(Long.parseLong(a[2]), a[3]);
         yield "OK";
       }
       case "GET" -> {

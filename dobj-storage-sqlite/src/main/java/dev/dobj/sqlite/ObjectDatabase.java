@@ -1,0 +1,1102 @@
+package dev.dobj.sqlite;
+
+import dev.dobj.spi.ObjectAddress;
+import dev.dobj.spi.storage.Durability;
+import dev.dobj.spi.storage.SqlResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable state of one object: its SQLite database, the open write transaction, and the
+ * durability of its batches. Lives while the object is leased, has an open connection, or has
+ * batches not yet durable; the engine keeps one per object.
+ *
+ * <p><b>States.</b> {@code UNKNOWN} until first used; then {@code ABSENT} (no file: reads see
+ * nothing, and writes go to an in-memory database with the same schema) or {@code PRESENT} (the
+ * file {@code <id>.sqlite}; its connection may be closed by the engine's LRU and reopened on the
+ * next use). The first commit that writes to an {@code ABSENT} object serializes the in-memory
+ * database into a temporary file and renames it into place (in {@code FSYNC} durability after
+ * fsyncing it, on the committer), so a database file never exists half-made or without state. A
+ * commit whose batch ran {@code deleteAll} and left the object empty deletes the file again.
+ *
+ * <p><b>Batches.</b> A write runs on the connection inside a transaction begun by the first write
+ * after a commit ({@code BEGIN}); {@link #commit()} runs {@code COMMIT} with {@code
+ * synchronous=OFF}, which only writes the WAL into the page cache, and numbers the batch. In {@code
+ * OS} durability that batch is then durable; in {@code FSYNC} durability the committer fsyncs the
+ * {@code -wal} file (group commit, {@link GroupCommit}), after fsyncing the directory when the WAL
+ * file is new (a reopened connection creates it).
+ *
+ * <p><b>Threads.</b> {@code lock} guards the connections, the transaction state and the state
+ * machine: the caller (one activation's turns, one at a time) takes it for every operation; the
+ * committer takes it only with {@code tryLock} (checkpoint, eviction) so it never waits for a
+ * caller that itself waits for the committer. The fsync reads only volatile fields ({@code
+ * syncChannel}, {@code directoryChanges}) and never takes the lock. The caller publishes the WAL
+ * channel before the sequence number it covers, and the committer reads the sequence number first.
+ *
+ * <p><b>Failure.</b> An I/O failure (from SQLite or an fsync) sets {@code failure}: every later
+ * operation throws it, every pending and later {@code durable} future fails with it, and the engine
+ * discards this object once its lease ends, so that the next open reads the disk afresh.
+ */
+final class ObjectDatabase {
+  private static final Logger LOG = LoggerFactory.getLogger(ObjectDatabase.class);
+
+  private static final String GET = "SELECT value FROM _dobj_kv WHERE key = ?";
+  private static final String PUT = "INSERT OR REPLACE INTO _dobj_kv (key, value) VALUES (?, ?)";
+  private static final String DELETE = "DELETE FROM _dobj_kv WHERE key = ?";
+  private static final String META_GET = "SELECT value FROM _dobj_meta WHERE key = ?";
+  private static final String META_PUT =
+      "INSERT OR REPLACE INTO _dobj_meta (key, value) VALUES (?, ?)";
+  private static final String META_DELETE = "DELETE FROM _dobj_meta WHERE key = ?";
+  private static final String USER_OBJECTS =
+      "FROM sqlite_schema WHERE name NOT LIKE '\\_dobj\\_%' ESCAPE '\\'"
+          + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+  private static final String IS_EMPTY =
+      "SELECT NOT EXISTS (SELECT 1 FROM _dobj_kv) AND NOT EXISTS (SELECT 1 FROM _dobj_meta)"
+          + " AND NOT EXISTS (SELECT 1 "
+          + USER_OBJECTS
+          + ")";
+  private static final String ALARM = "alarm";
+  private static final String NAME = "name";
+
+  private enum State {
+    UNKNOWN,
+    ABSENT,
+    PRESENT
+  }
+
+  /** What a savepoint restores when it is rolled back. */
+  private record Savepoint(boolean dirty, boolean deleteAll, boolean alarmTouched) {}
+
+  private final ObjectAddress address;
+  private final String id;
+  private final NamespaceDirectory directory;
+  private final Path file;
+  private final Path walFile;
+  private final SqliteStorageEngine engine;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final GroupCommit sync = new GroupCommit(0);
+  private final AlarmIndex.Tracker alarmTracker = new AlarmIndex.Tracker();
+  private final AtomicInteger directoryChanges = new AtomicInteger();
+  private final AtomicBoolean checkpointScheduled = new AtomicBoolean();
+
+  // Read by the committer without the lock.
+  private volatile FileChannel syncChannel;
+  private volatile int directorySynced; // written by the one running sync
+  private volatile UncheckedIOException failure;
+  private volatile boolean inTransaction; // written under lock; read by the engine's LRU
+  private volatile boolean checkpointWanted;
+  private volatile long lastUsed = System.nanoTime();
+
+  // @GuardedBy("lock")
+  private State state = State.UNKNOWN;
+  // @GuardedBy("lock"): the file's connection while open
+  private Database db;
+  // @GuardedBy("lock"): ABSENT only, once needed
+  private Database memory;
+  // @GuardedBy("lock"): the open transaction wrote something
+  private boolean dirty;
+  // @GuardedBy("lock")
+  private boolean deleteAllInBatch;
+  // @GuardedBy("lock")
+  private boolean alarmTouched;
+  // @GuardedBy("lock")
+  private final ArrayDeque<Savepoint> savepoints = new ArrayDeque<>();
+  // @GuardedBy("lock")
+  private Optional<Long> committedAlarm = Optional.empty();
+  // @GuardedBy("lock")
+  private long lastSequence;
+
+  // @GuardedBy("engine's lock")
+  SqliteObjectStore lease;
+  // @GuardedBy("engine's lock"): an eviction of this object's connection is on its way
+  boolean evicting;
+
+  ObjectDatabase(ObjectAddress address, NamespaceDirectory directory, SqliteStorageEngine engine) {
+    this.address = address;
+    this.id = address.id().toString();
+    this.directory = directory;
+    this.file = directory.objectFile(id);
+    this.walFile = file.resolveSibling(file.getFileName() + "-wal");
+    this.engine = engine;
+  }
+
+  ObjectAddress address() {
+    return address;
+  }
+
+  boolean failed() {
+    return failure != null;
+  }
+
+  boolean busy() {
+    return inTransaction;
+  }
+
+  long lastUsed() {
+    return lastUsed;
+  }
+
+  /** Whether every committed batch is durable. */
+  boolean settled() {
+    return sync.durable() >= sync.committed();
+  }
+
+  // ---- KV --------------------------------------------------------------------------------------
+
+  Optional<byte[]> get(String key) {
+    byte[] k = KeyRange.utf8(key);
+    lock.lock();
+    try {
+      check();
+      Database d = reader(false);
+      if (d == null) {
+        return Optional.empty();
+      }
+      PreparedStatement p = d.statement(GET);
+      p.setBytes(1, k);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? Optional.of(blob(r.getBytes(1))) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failed(e, GET);
+    } finally {
+      done();
+    }
+  }
+
+  List<Map.Entry<String, byte[]>> list(
+      Optional<String> start,
+      Optional<String> startAfter,
+      Optional<String> end,
+      Optional<String> prefix,
+      boolean reverse,
+      int limit) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("List limit must be positive; got " + limit);
+    }
+    KeyRange range = KeyRange.of(start, startAfter, end, prefix);
+    StringBuilder sql = new StringBuilder("SELECT key, value FROM _dobj_kv");
+    List<byte[]> args = new ArrayList<>(2);
+    if (range.from() != null) {
+      sql.append(range.fromInclusive() ? " WHERE key >= ?" : " WHERE key > ?");
+      args.add(range.from());
+    }
+    if (range.to() != null) {
+      sql.append(args.isEmpty() ? " WHERE" : " AND").append(" key < ?");
+      args.add(range.to());
+    }
+    sql.append(reverse ? " ORDER BY key DESC LIMIT ?" : " ORDER BY key LIMIT ?");
+    String query = sql.toString();
+    lock.lock();
+    try {
+      check();
+      Database d = reader(false);
+      if (d == null) {
+        return List.of();
+      }
+      PreparedStatement p = d.statement(query);
+      for (int i = 0; i < args.size(); i++) {
+        p.setBytes(i + 1, args.get(i));
+      }
+      p.setInt(args.size() + 1, limit);
+      List<Map.Entry<String, byte[]>> out = new ArrayList<>();
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(
+              new AbstractMap.SimpleImmutableEntry<>(
+                  new String(r.getBytes(1), StandardCharsets.UTF_8), blob(r.getBytes(2))));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failed(e, query);
+    } finally {
+      done();
+    }
+  }
+
+  void put(String key, byte[] value) {
+    byte[] k = KeyRange.utf8(key);
+    Objects.requireNonNull(value, "value");
+    lock.lock();
+    try {
+      check();
+      PreparedStatement p = writer().statement(PUT);
+      p.setBytes(1, k);
+      p.setBytes(2, value);
+      p.executeUpdate();
+      dirty = true;
+    } catch (SQLException e) {
+      throw failed(e, PUT);
+    } finally {
+      done();
+    }
+  }
+
+  boolean delete(String key) {
+    byte[] k = KeyRange.utf8(key);
+    lock.lock();
+    try {
+      check();
+      if (reader(false) == null) {
+        return false;
+      }
+      PreparedStatement p = writer().statement(DELETE);
+      p.setBytes(1, k);
+      boolean existed = p.executeUpdate() > 0;
+      dirty |= existed;
+      return existed;
+    } catch (SQLException e) {
+      throw failed(e, DELETE);
+    } finally {
+      done();
+    }
+  }
+
+  // ---- SQL -------------------------------------------------------------------------------------
+
+  SqlResult execute(String sql, Object... bindings) {
+    Objects.requireNonNull(sql, "sql");
+    Objects.requireNonNull(bindings, "bindings");
+    SqlText text = SqlText.of(sql);
+    lock.lock();
+    try {
+      check();
+      Database d = text.kind() == SqlText.Kind.READ ? reader(true) : writer();
+      long before = d.totalChanges();
+      List<String> columns = List.of();
+      List<Object[]> rows = new ArrayList<>();
+      try (PreparedStatement p = d.connection().prepareStatement(sql)) {
+        int parameters = p.getParameterMetaData().getParameterCount();
+        if (parameters != bindings.length) {
+          throw new IllegalArgumentException(
+              "Wrong number of parameter bindings for SQL query: it has "
+                  + parameters
+                  + " parameter(s), "
+                  + bindings.length
+                  + " binding(s) were given");
+        }
+        for (int i = 0; i < bindings.length; i++) {
+          bind(p, i + 1, bindings[i]);
+        }
+        if (p.execute()) {
+          try (ResultSet r = p.getResultSet()) {
+            ResultSetMetaData md = r.getMetaData();
+            int n = md.getColumnCount();
+            String[] names = new String[n];
+            for (int i = 0; i < n; i++) {
+              names[i] = md.getColumnLabel(i + 1);
+            }
+            columns = List.of(names);
+            while (r.next()) {
+              Object[] row = new Object[n];
+              for (int i = 0; i < n; i++) {
+                row[i] = value(r, md, i + 1);
+              }
+              rows.add(row);
+            }
+          }
+        }
+      }
+      long written = d.totalChanges() - before;
+      if (text.kind() == SqlText.Kind.OTHER || (text.kind() == SqlText.Kind.DML && written > 0)) {
+        dirty = true;
+      }
+      return new SqlResult(
+          columns, Collections.unmodifiableList(rows), Math.max(rows.size(), written), written);
+    } catch (SQLException e) {
+      throw failed(e, null);
+    } finally {
+      done();
+    }
+  }
+
+  private static void bind(PreparedStatement p, int index, Object value) throws SQLException {
+    switch (value) {
+      case null -> p.setNull(index, Types.NULL);
+      case Long v -> p.setLong(index, v);
+      case Integer v -> p.setLong(index, v);
+      case Short v -> p.setLong(index, v);
+      case Byte v -> p.setLong(index, v);
+      case Double v -> p.setDouble(index, v);
+      case Float v -> p.setDouble(index, v);
+      case String v -> p.setString(index, v);
+      case byte[] v -> p.setBytes(index, v);
+      case Boolean v -> p.setLong(index, v ? 1 : 0);
+      default ->
+          throw new IllegalArgumentException(
+              "Cannot bind a "
+                  + value.getClass().getName()
+                  + " to SQL parameter "
+                  + index
+                  + ": bind a Long, Integer, Short, Byte, Double, Float, String, byte[], Boolean or"
+                  + " null");
+    }
+  }
+
+  /** A result value as the SPI promises it: Long, Double, String, byte[] or null. */
+  private static Object value(ResultSet r, ResultSetMetaData md, int column) throws SQLException {
+    Object v = r.getObject(column);
+    return switch (v) {
+      case null -> md.getColumnType(column) == Types.BLOB ? new byte[0] : null;
+      case Long l -> l;
+      case Integer i -> (long) i;
+      case Number n when !(n instanceof Double) -> n.longValue();
+      default -> v;
+    };
+  }
+
+  long databaseSize() {
+    lock.lock();
+    try {
+      check();
+      Database d = reader(false);
+      return d == null ? 0 : d.size();
+    } catch (SQLException e) {
+      throw failed(e, null);
+    } finally {
+      done();
+    }
+  }
+
+  // ---- alarm and name --------------------------------------------------------------------------
+
+  Optional<Instant> alarm() {
+    lock.lock();
+    try {
+      check();
+      Database d = reader(false);
+      return d == null ? Optional.empty() : readAlarm(d).map(Instant::ofEpochMilli);
+    } catch (SQLException e) {
+      throw failed(e, META_GET);
+    } finally {
+      done();
+    }
+  }
+
+  void setAlarm(Optional<Instant> time) {
+    Objects.requireNonNull(time, "time");
+    Optional<Long> millis = time.map(AlarmIndex::millis);
+    lock.lock();
+    try {
+      check();
+      Database d = writer();
+      if (millis.isPresent()) {
+        PreparedStatement p = d.statement(META_PUT);
+        p.setString(1, ALARM);
+        p.setLong(2, millis.get());
+        p.executeUpdate();
+      } else {
+        PreparedStatement p = d.statement(META_DELETE);
+        p.setString(1, ALARM);
+        p.executeUpdate();
+      }
+      alarmTouched = true;
+      dirty = true;
+    } catch (SQLException e) {
+      throw failed(e, millis.isPresent() ? META_PUT : META_DELETE);
+    } finally {
+      done();
+    }
+  }
+
+  Optional<String> name() {
+    lock.lock();
+    try {
+      check();
+      Database d = reader(false);
+      if (d == null) {
+        return Optional.empty();
+      }
+      PreparedStatement p = d.statement(META_GET);
+      p.setString(1, NAME);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? Optional.ofNullable(r.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failed(e, META_GET);
+    } finally {
+      done();
+    }
+  }
+
+  void setName(String name) {
+    Objects.requireNonNull(name, "name");
+    lock.lock();
+    try {
+      check();
+      PreparedStatement p = writer().statement(META_PUT);
+      p.setString(1, NAME);
+      p.setString(2, name);
+      p.executeUpdate();
+      dirty = true;
+    } catch (SQLException e) {
+      throw failed(e, META_PUT);
+    } finally {
+      done();
+    }
+  }
+
+  private static Optional<Long> readAlarm(Database d) throws SQLException {
+    PreparedStatement p = d.statement(META_GET);
+    p.setString(1, ALARM);
+    try (ResultSet r = p.executeQuery()) {
+      return r.next() ? Optional.of(r.getLong(1)) : Optional.empty();
+    }
+  }
+
+  // ---- whole-store operations ------------------------------------------------------------------
+
+  /**
+   * Drops every user table, view, trigger and index, and clears KV and the alarm, inside the open
+   * transaction. Foreign keys are deferred while dropping, so parent tables can go before their
+   * children; once every table is gone no violation can remain.
+   */
+  void deleteAll() {
+    lock.lock();
+    try {
+      check();
+      Database d = writer();
+      List<String[]> objects = new ArrayList<>();
+      try (PreparedStatement p =
+              d.connection().prepareStatement("SELECT type, name, sql " + USER_OBJECTS);
+          ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          objects.add(new String[] {r.getString(1), r.getString(2), r.getString(3)});
+        }
+      }
+      d.run("PRAGMA defer_foreign_keys=ON");
+      // Virtual tables first: dropping one drops its shadow tables.
+      objects.sort(Comparator.comparing((String[] o) -> !isVirtualTable(o[0], o[2])));
+      for (String[] o : objects) {
+        if (o[0].equals("table") || o[0].equals("view") || o[0].equals("trigger")) {
+          d.runOnce("DROP " + o[0].toUpperCase(Locale.ROOT) + " IF EXISTS " + quote(o[1]));
+        }
+      }
+      d.run("PRAGMA defer_foreign_keys=OFF");
+      d.run("DELETE FROM _dobj_kv");
+      PreparedStatement p = d.statement(META_DELETE);
+      p.setString(1, ALARM);
+      p.executeUpdate();
+      dirty = true;
+      deleteAllInBatch = true;
+      alarmTouched = true;
+    } catch (SQLException e) {
+      throw failed(e, null);
+    } finally {
+      done();
+    }
+  }
+
+  private static boolean isVirtualTable(String type, String sql) {
+    return type.equals("table")
+        && sql != null
+        && sql.regionMatches(true, 0, "CREATE VIRTUAL TABLE", 0, "CREATE VIRTUAL TABLE".length());
+  }
+
+  private static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  void savepoint() {
+    lock.lock();
+    try {
+      check();
+      Database d = writer();
+      d.run("SAVEPOINT _dobj_sp" + savepoints.size());
+      savepoints.push(new Savepoint(dirty, deleteAllInBatch, alarmTouched));
+    } catch (SQLException e) {
+      throw failed(e, null);
+    } finally {
+      done();
+    }
+  }
+
+  void releaseSavepoint() {
+    lock.lock();
+    try {
+      check();
+      requireSavepoint("releaseSavepoint");
+      transactionDb().run("RELEASE _dobj_sp" + (savepoints.size() - 1));
+      savepoints.pop();
+    } catch (SQLException e) {
+      throw failed(e, null);
+    } finally {
+      done();
+    }
+  }
+
+  void rollbackSavepoint() {
+    lock.lock();
+    try {
+      check();
+      requireSavepoint("rollbackSavepoint");
+      String name = "_dobj_sp" + (savepoints.size() - 1);
+      Database d = transactionDb();
+      d.run("ROLLBACK TO " + name);
+      d.run("RELEASE " + name);
+      Savepoint s = savepoints.pop();
+      dirty = s.dirty;
+      deleteAllInBatch = s.deleteAll;
+      alarmTouched = s.alarmTouched;
+    } catch (SQLException e) {
+      throw failed(e, null);
+    } finally {
+      done();
+    }
+  }
+
+  private void requireSavepoint(String method) {
+    if (savepoints.isEmpty()) {
+      throw new IllegalStateException(
+          method + "() called with no open savepoint in the store of " + address);
+    }
+  }
+
+  /**
+   * Ends the open transaction as one batch; see the class comment. In {@code FSYNC} durability this
+   * waits for the committer when the batch creates or deletes the file, or sets an alarm earlier
+   * than the alarm index holds (rare; the usual commit never waits).
+   */
+  long commit() {
+    lock.lock();
+    try {
+      check();
+      if (!inTransaction) {
+        return lastSequence;
+      }
+      if (!savepoints.isEmpty()) {
+        throw new IllegalStateException(
+            "commit() called with "
+                + savepoints.size()
+                + " savepoint(s) open in the store of "
+                + address
+                + ": release or roll them back first");
+      }
+      Database d = transactionDb();
+      if (!dirty) {
+        d.run("ROLLBACK");
+        endTransaction();
+        return lastSequence;
+      }
+      Optional<Long> alarm = alarmTouched ? readAlarm(d) : committedAlarm;
+      boolean alarmChanged = !alarm.equals(committedAlarm);
+      boolean empty = deleteAllInBatch && d.queryLong(IS_EMPTY) != 0;
+      if (state == State.ABSENT && empty) {
+        d.run("ROLLBACK"); // nothing would survive: an object without state keeps having no file
+        endTransaction();
+        return lastSequence;
+      }
+      if (alarmChanged) {
+        directory.alarms().beforeCommit(alarmTracker, id, alarm);
+      }
+      long sequence = engine.nextSequence();
+      try {
+        d.run("COMMIT");
+      } catch (SQLException e) {
+        if (!Database.isInfrastructure(e)) {
+          d.run("ROLLBACK"); // a deferred constraint failed: the batch is refused as a whole
+          endTransaction();
+        }
+        throw e;
+      }
+      endTransaction();
+      boolean durableNow = engine.durability() == Durability.OS;
+      if (state == State.ABSENT) {
+        materialize();
+        durableNow = true;
+      } else if (empty) {
+        removeFile();
+        durableNow = true;
+      }
+      committedAlarm = alarm;
+      lastSequence = sequence;
+      if (alarmChanged) {
+        directory.alarms().committed(alarmTracker, sequence, alarm);
+      }
+      if (state == State.PRESENT && engine.durability() == Durability.FSYNC) {
+        if (syncChannel == null) {
+          syncChannel = db.wal(); // published before the sequence number it covers
+        }
+      }
+      sync.committed(sequence);
+      if (durableNow) {
+        finishDurable(sequence);
+      } else {
+        sync.requestSync(engine.committer(), this::syncNow);
+      }
+      boolean overThreshold =
+          engine.durability() == Durability.OS
+              && state == State.PRESENT
+              && db.walSize() > engine.checkpointBytes();
+      if (overThreshold || checkpointWanted) {
+        scheduleCheckpoint();
+      }
+      return sequence;
+    } catch (SQLException e) {
+      throw failed(e, null);
+    } catch (IOException e) {
+      throw fail(e);
+    } finally {
+      done();
+    }
+  }
+
+  void rollback() {
+    lock.lock();
+    try {
+      if (inTransaction && failure == null) {
+        transactionDb().run("ROLLBACK");
+      }
+      endTransaction();
+    } catch (SQLException e) {
+      throw failed(e, null);
+    } finally {
+      done();
+    }
+  }
+
+  CompletableFuture<Void> durable(long sequence) {
+    long committed = sync.committed();
+    if (sequence > committed) {
+      throw new IllegalArgumentException(
+          "durable("
+              + sequence
+              + "): the store of "
+              + address
+              + " has committed batches up to "
+              + committed
+              + " only");
+    }
+    return sync.durable(sequence);
+  }
+
+  // ---- lease and engine ------------------------------------------------------------------------
+
+  /**
+   * The lease ended: the open transaction and the in-memory database are discarded; the connection
+   * stays open (for a fast reopen) unless the object failed.
+   */
+  void endLease() {
+    lock.lock();
+    try {
+      try {
+        if (inTransaction && failure == null) {
+          transactionDb().run("ROLLBACK");
+        }
+      } catch (SQLException e) {
+        failed(e, null);
+      }
+      endTransaction();
+      closeMemory();
+      if (failure != null && db != null) {
+        closeConnection(false);
+      }
+    } catch (SQLException e) {
+      LOG.warn("Could not close the failed store of {}", address, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The engine is closing: what was committed becomes durable and the connection closes. */
+  void shutdown() {
+    lock.lock();
+    try {
+      if (inTransaction && failure == null) {
+        transactionDb().run("ROLLBACK");
+      }
+      endTransaction();
+      closeMemory();
+      if (db != null) {
+        closeConnection(failure == null);
+      }
+    } catch (SQLException e) {
+      throw failed(e, null);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Closes the connection of an object that failed and was not leased. */
+  void discard() {
+    lock.lock();
+    try {
+      closeMemory();
+      if (db != null) {
+        closeConnection(false);
+      }
+    } catch (SQLException e) {
+      LOG.warn("Could not close the failed store of {}", address, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Committer: checkpoints and closes the connection to free a slot, unless the object is in the
+   * middle of a transaction or busy. Returns whether the connection is closed.
+   */
+  boolean evict() {
+    if (!lock.tryLock()) {
+      return false;
+    }
+    try {
+      if (db == null) {
+        return true;
+      }
+      if (inTransaction) {
+        return false;
+      }
+      closeConnection(failure == null);
+      return true;
+    } catch (SQLException e) {
+      LOG.error("Could not checkpoint {} while closing its connection", file, e);
+      return db == null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- internals (lock held) -------------------------------------------------------------------
+
+  private void check() {
+    UncheckedIOException f = failure;
+    if (f != null) {
+      throw new UncheckedIOException(
+          "The store of "
+              + address
+              + " failed and refuses further use; close it and open it again: "
+              + f.getMessage(),
+          f.getCause());
+    }
+  }
+
+  private void done() {
+    lastUsed = System.nanoTime();
+    lock.unlock();
+  }
+
+  private void ensureKnown() throws SQLException {
+    if (state != State.UNKNOWN) {
+      return;
+    }
+    if (Files.exists(file)) {
+      state = State.PRESENT;
+      committedAlarm = readAlarm(connection());
+    } else {
+      state = State.ABSENT;
+      committedAlarm = Optional.empty();
+    }
+    try {
+      directory.alarms().reconcile(alarmTracker, id, committedAlarm);
+    } catch (UncheckedIOException e) {
+      LOG.warn("Could not reconcile the alarm index entry of {}", address, e);
+    }
+  }
+
+  /** The database to read, or null when the object has no state and {@code sql} is false. */
+  private Database reader(boolean sql) throws SQLException {
+    ensureKnown();
+    if (state == State.PRESENT) {
+      return connection();
+    }
+    if (memory == null && sql) {
+      memory = Database.openMemoryObject();
+    }
+    return memory;
+  }
+
+  /** The database to write, inside the open transaction (begun here if needed). */
+  private Database writer() throws SQLException {
+    ensureKnown();
+    Database d;
+    if (state == State.PRESENT) {
+      d = connection();
+    } else {
+      if (memory == null) {
+        memory = Database.openMemoryObject();
+      }
+      d = memory;
+    }
+    if (!inTransaction) {
+      d.run("BEGIN");
+      inTransaction = true;
+    }
+    return d;
+  }
+
+  private Database transactionDb() {
+    return state == State.PRESENT ? db : memory;
+  }
+
+  private Database connection() throws SQLException {
+    if (db != null) {
+      return db;
+    }
+    engine.acquireSlot(this);
+    try {
+      db = Database.openObject(file);
+    } catch (SQLException | RuntimeException e) {
+      engine.connectionClosed(this);
+      throw e;
+    }
+    if (engine.durability() == Durability.FSYNC) {
+      directoryChanges.incrementAndGet(); // opening the database created its -wal file
+    }
+    return db;
+  }
+
+  private void endTransaction() {
+    inTransaction = false;
+    dirty = false;
+    deleteAllInBatch = false;
+    alarmTouched = false;
+    savepoints.clear();
+  }
+
+  private void closeMemory() {
+    if (memory != null) {
+      Database m = memory;
+      memory = null;
+      try {
+        m.close();
+      } catch (SQLException e) {
+        LOG.warn("Could not close the in-memory database of {}", address, e);
+      }
+    }
+  }
+
+  /**
+   * Closes the connection; with {@code checkpoint} first checkpoints it (fsyncing what was
+   * committed) and records every committed batch as durable.
+   */
+  private void closeConnection(boolean checkpoint) throws SQLException {
+    Database d = db;
+    long target = sync.committed();
+    try {
+      if (checkpoint) {
+        d.checkpoint();
+        engine.hooks().checkpointed(file);
+        finishDurable(target);
+      }
+    } catch (SQLException e) {
+      failed(e, null);
+      throw e;
+    } finally {
+      syncChannel = null;
+      db = null;
+      try {
+        d.close();
+      } finally {
+        engine.connectionClosed(this);
+      }
+    }
+  }
+
+  /** Writes the in-memory database as the object's file and switches to it. */
+  private void materialize() throws SQLException, IOException {
+    byte[] image = memory.serialize();
+    // File format versions 2/2 mark a WAL database, as PRAGMA journal_mode=WAL would write them.
+    image[18] = 2;
+    image[19] = 2;
+    if (engine.durability() == Durability.FSYNC) {
+      onCommitter(() -> directory.createFile(file, image, true));
+    } else {
+      directory.createFile(file, image, false);
+    }
+    state = State.PRESENT;
+    closeMemory();
+    connection();
+  }
+
+  /** Deletes the file of an object left empty by its batch. */
+  private void removeFile() throws SQLException, IOException {
+    if (engine.durability() == Durability.FSYNC) {
+      // Checkpoint (synced) before closing, so SQLite's own checkpoint on close has nothing to
+      // write: a power loss can then find the old file or none, never a torn one.
+      Database d = db;
+      onCommitter(
+          () -> {
+            try {
+              d.checkpoint();
+            } catch (SQLException e) {
+              throw new IOException(Database.message(e), e);
+            }
+          });
+      closeConnection(false);
+      onCommitter(
+          () -> {
+            directory.deleteFile(file);
+            directory.sync();
+          });
+    } else {
+      closeConnection(false);
+      directory.deleteFile(file);
+    }
+    state = State.ABSENT;
+  }
+
+  /** File work that includes an fsync: runs on the committer, the caller waits (unpinned). */
+  private void onCommitter(IoWork work) throws IOException {
+    try {
+      CompletableFuture.runAsync(
+              () -> {
+                try {
+                  work.run();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              },
+              engine.committer())
+          .join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      throw e;
+    }
+  }
+
+  @FunctionalInterface
+  private interface IoWork {
+    void run() throws IOException;
+  }
+
+  private void scheduleCheckpoint() {
+    if (checkpointScheduled.compareAndSet(false, true)) {
+      engine.committer().execute(this::checkpointNow);
+    }
+  }
+
+  private RuntimeException failed(SQLException e, String cachedSql) {
+    if (cachedSql != null) {
+      if (db != null) {
+        db.forget(cachedSql);
+      }
+      if (memory != null) {
+        memory.forget(cachedSql);
+      }
+    }
+    RuntimeException r = Database.translate(e);
+    if (r instanceof UncheckedIOException u) {
+      return fail(u.getCause());
+    }
+    return r;
+  }
+
+  private UncheckedIOException fail(IOException cause) {
+    UncheckedIOException u =
+        new UncheckedIOException(
+            "The store of " + address + " failed: " + cause.getMessage(), cause);
+    if (failure == null) {
+      failure = u;
+    }
+    sync.fail(u);
+    return u;
+  }
+
+  /**
+   * Every batch up to {@code sequence} is durable: complete its futures, settle its alarm entry.
+   */
+  private void finishDurable(long sequence) {
+    // The index first: once the batches count as durable the engine may drop this object.
+    directory.alarms().durable(alarmTracker, id, sequence);
+    sync.markDurable(sequence);
+  }
+
+  // ---- the committer's side --------------------------------------------------------------------
+
+  /** One group-commit sync (FSYNC): fsync the WAL (and the directory if the WAL is new). */
+  private void syncNow() {
+    while (failure == null) {
+      long target = sync.committed();
+      if (target <= sync.durable()) {
+        return;
+      }
+      FileChannel channel = syncChannel;
+      int directories = directoryChanges.get();
+      try {
+        if (channel != null) {
+          engine.hooks().beforeFsync(walFile);
+          channel.force(false);
+        }
+        if (directories != directorySynced) {
+          directory.sync();
+          directorySynced = directories;
+        } else if (channel == null) {
+          return; // the connection was closed, and its checkpoint made the batches durable
+        }
+        finishDurable(target);
+        if (channel != null && channel.size() > engine.checkpointBytes()) {
+          scheduleCheckpoint();
+        }
+        return;
+      } catch (ClosedChannelException e) {
+        // closed by an eviction (which made everything durable) or a deletion: look again
+      } catch (IOException e) {
+        fail(e);
+        return;
+      }
+    }
+  }
+
+  /** Checkpoints the WAL (past the threshold); skipped while the object is busy, retried later. */
+  private void checkpointNow() {
+    checkpointScheduled.set(false);
+    if (!lock.tryLock()) {
+      checkpointWanted = true;
+      return;
+    }
+    try {
+      if (db == null || failure != null) {
+        checkpointWanted = false;
+        return;
+      }
+      if (inTransaction) {
+        checkpointWanted = true;
+        return;
+      }
+      checkpointWanted = false;
+      db.checkpoint();
+      engine.hooks().checkpointed(file);
+    } catch (SQLException e) {
+      LOG.error("Could not checkpoint {}", file, e);
+      failed(e, null);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static byte[] blob(byte[] value) {
+    return value == null ? new byte[0] : value;
+  }
+}

@@ -1,0 +1,552 @@
+package dev.dobj.sqlite;
+
+import dev.dobj.spi.ObjectAddress;
+import dev.dobj.spi.storage.Durability;
+import dev.dobj.spi.storage.FencingToken;
+import dev.dobj.spi.storage.ObjectStore;
+import dev.dobj.spi.storage.StorageEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded storage engine: one SQLite database per object, under {@code
+ * <data>/<namespace>/<id>.sqlite}, in WAL mode.
+ *
+ * <p><b>Commit path.</b> Writes run directly on the object's connection inside an explicit
+ * transaction; {@code commit()} runs {@code COMMIT} with {@code synchronous=OFF}, which only puts
+ * the WAL into the page cache, so it is fast and never fsyncs on the caller's thread. With {@link
+ * Durability#OS} a batch is durable when {@code commit()} returns. With {@link Durability#FSYNC} a
+ * few platform threads (the committer: fsync and JNI would pin virtual threads) fsync each object's
+ * {@code -wal} file; one fsync covers every batch committed before it started (group commit), then
+ * completes their {@code durable} futures.
+ *
+ * <p><b>Checkpoints</b> belong to the engine (SQLite's auto-checkpoint is off, so that a cluster
+ * can ship WAL frames before they reach the database): on the committer, when an object's WAL
+ * passes {@link Builder#checkpointBytes} and when a connection closes, with {@code
+ * synchronous=FULL} for the duration so the database is synced before the WAL is truncated.
+ *
+ * <p><b>Open files.</b> At most {@link Builder#maxOpenConnections} connections are open: a store
+ * keeps its connection while leased; a closed store's connection waits in an LRU for a fast reopen;
+ * when a new connection needs a slot the least recently used idle connection (else a leased one
+ * that is not inside a transaction, reopened on its next use) is checkpointed and closed on the
+ * committer while the caller waits. Only connections inside a write transaction can push the count
+ * past the bound.
+ *
+ * <p><b>Indexes.</b> The objects with state of a namespace are the {@code <id>.sqlite} files of its
+ * directory (a file appears with the first commit that writes and goes when {@code deleteAll}
+ * leaves the object empty). The alarms are mirrored in {@code _alarms.sqlite} per namespace (see
+ * {@link AlarmIndex}: never misses an alarm, may keep a stale one).
+ *
+ * <p><b>Threads.</b> Thread-safe. {@code lock} guards the object map, the LRU and the connection
+ * count; it is never held while waiting, and from under it object locks are only tried.
+ */
+public final class SqliteStorageEngine implements StorageEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteStorageEngine.class);
+
+  /** The default bound on open connections. */
+  public static final int DEFAULT_MAX_OPEN_CONNECTIONS = 256;
+
+  /** The default WAL size past which an object's WAL is checkpointed. */
+  public static final long DEFAULT_CHECKPOINT_BYTES = 4L << 20;
+
+  /** The default number of committer threads. */
+  public static final int DEFAULT_COMMITTER_THREADS = 4;
+
+  private final Path dataDirectory;
+  private final Durability durability;
+  private final int maxOpenConnections;
+  private final long checkpointBytes;
+  private final EngineHooks hooks;
+  private final ExecutorService committer;
+  private final AtomicLong sequences = new AtomicLong();
+  private final ReentrantLock lock = new ReentrantLock();
+  // @GuardedBy("lock")
+  private final Map<ObjectAddress, ObjectDatabase> objects = new HashMap<>();
+  // @GuardedBy("lock")
+  private final Map<String, NamespaceDirectory> namespaces = new HashMap<>();
+  // @GuardedBy("lock"): objects with an open connection, in the order they got it
+  private final LinkedHashSet<ObjectDatabase> connected = new LinkedHashSet<>();
+  // @GuardedBy("lock"): connected objects without a lease, least recently released first
+  private final LinkedHashSet<ObjectDatabase> idle = new LinkedHashSet<>();
+  // @GuardedBy("lock")
+  private int openConnections;
+  // @GuardedBy("lock")
+  private boolean closed;
+
+  /**
+   * An engine with the default settings.
+   *
+   * @param dataDirectory where the databases live (created if missing)
+   * @param durability what a durable batch survives
+   * @throws UncheckedIOException if the data directory cannot be created
+   */
+  public SqliteStorageEngine(Path dataDirectory, Durability durability) {
+    this(builder(dataDirectory).durability(durability));
+  }
+
+  private SqliteStorageEngine(Builder b) {
+    this.dataDirectory = b.dataDirectory.toAbsolutePath();
+    this.durability = b.durability;
+    this.maxOpenConnections = b.maxOpenConnections;
+    this.checkpointBytes = b.checkpointBytes;
+    this.hooks = b.hooks;
+    try {
+      Files.createDirectories(dataDirectory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the data directory " + dataDirectory, e);
+    }
+    this.committer =
+        Executors.newFixedThreadPool(
+            b.committerThreads,
+            Thread.ofPlatform().name("dobj-sqlite-committer-", 0).daemon(true).factory());
+  }
+
+  /** A builder for an engine storing under {@code dataDirectory}. */
+  public static Builder builder(Path dataDirectory) {
+    return new Builder(dataDirectory);
+  }
+
+  /** Settings of a {@link SqliteStorageEngine}. Not thread-safe. */
+  public static final class Builder {
+    private final Path dataDirectory;
+    private Durability durability = Durability.FSYNC;
+    private int maxOpenConnections = DEFAULT_MAX_OPEN_CONNECTIONS;
+    private int committerThreads = DEFAULT_COMMITTER_THREADS;
+    private long checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
+    private EngineHooks hooks = EngineHooks.NONE;
+
+    private Builder(Path dataDirectory) {
+      this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+    }
+
+    /** What a durable batch survives; default {@link Durability#FSYNC}. */
+    public Builder durability(Durability durability) {
+      this.durability = Objects.requireNonNull(durability, "durability");
+      return this;
+    }
+
+    /**
+     * The bound on open SQLite connections (each holds three file descriptors); default 256.
+     *
+     * @throws IllegalArgumentException if {@code max} is less than 1
+     */
+    public Builder maxOpenConnections(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxOpenConnections must be at least 1; got " + max);
+      }
+      this.maxOpenConnections = max;
+      return this;
+    }
+
+    /**
+     * The number of committer threads (platform threads that fsync, checkpoint and close); default
+     * 4.
+     *
+     * @throws IllegalArgumentException if {@code threads} is less than 1
+     */
+    public Builder committerThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("committerThreads must be at least 1; got " + threads);
+      }
+      this.committerThreads = threads;
+      return this;
+    }
+
+    /**
+     * The WAL size in bytes past which an object's WAL is checkpointed; default 4 MiB.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public Builder checkpointBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("checkpointBytes must not be negative; got " + bytes);
+      }
+      this.checkpointBytes = bytes;
+      return this;
+    }
+
+    Builder hooks(EngineHooks hooks) {
+      this.hooks = Objects.requireNonNull(hooks, "hooks");
+      return this;
+    }
+
+    /**
+     * The engine.
+     *
+     * @throws UncheckedIOException if the data directory cannot be created
+     */
+    public SqliteStorageEngine build() {
+      return new SqliteStorageEngine(this);
+    }
+  }
+
+  // ---- StorageEngine ---------------------------------------------------------------------------
+
+  @Override
+  public Durability durability() {
+    return durability;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if {@code token} is not {@link FencingToken#SINGLE_NODE} (this
+   *     engine serves one process)
+   */
+  @Override
+  public ObjectStore open(ObjectAddress address, FencingToken token) {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(token, "token");
+    if (!token.equals(FencingToken.SINGLE_NODE)) {
+      throw new IllegalArgumentException(
+          "SqliteStorageEngine serves a single process: open stores with FencingToken.SINGLE_NODE,"
+              + " not epoch "
+              + token.epoch());
+    }
+    ObjectDatabase stale = null;
+    SqliteObjectStore lease;
+    lock.lock();
+    try {
+      requireOpen("open " + address);
+      ObjectDatabase object = objects.get(address);
+      if (object != null && object.lease != null) {
+        throw new IllegalStateException(
+            "The store of " + address + " is already open; close it before opening it again");
+      }
+      if (object != null && object.failed()) {
+        objects.remove(address);
+        idle.remove(object);
+        stale = object;
+        object = null;
+      }
+      if (object == null) {
+        object = new ObjectDatabase(address, namespace(address.namespace()), this);
+        objects.put(address, object);
+      }
+      idle.remove(object);
+      lease = new SqliteObjectStore(object, this);
+      object.lease = lease;
+    } finally {
+      lock.unlock();
+    }
+    if (stale != null) {
+      stale.discard(); // before the new one can touch the file
+    }
+    return lease;
+  }
+
+  @Override
+  public List<String> listObjects(String namespace, Optional<String> after, int limit) {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(after, "after");
+    requireLimit(limit);
+    NamespaceDirectory directory;
+    lock.lock();
+    try {
+      requireOpen("list the objects of " + namespace);
+      directory = namespace(namespace);
+    } finally {
+      lock.unlock();
+    }
+    if (limit == 0) {
+      return List.of();
+    }
+    try {
+      return directory.objects(after, limit);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + directory.path(), e);
+    }
+  }
+
+  @Override
+  public List<ScheduledAlarm> alarmsDue(String namespace, Instant until, int limit) {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(until, "until");
+    requireLimit(limit);
+    if (limit == 0) {
+      return List.of();
+    }
+    return alarms(namespace).due(until, limit);
+  }
+
+  @Override
+  public Optional<ScheduledAlarm> nextAlarm(String namespace) {
+    Objects.requireNonNull(namespace, "namespace");
+    return alarms(namespace).due(Instant.MAX, 1).stream().findFirst();
+  }
+
+  /**
+   * {@inheritDoc} Open stores are revoked (their open transactions discarded); the committer
+   * threads end. Idempotent.
+   */
+  @Override
+  public void close() {
+    List<ObjectDatabase> all;
+    List<NamespaceDirectory> directories;
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      all = new ArrayList<>(objects.values());
+      directories = new ArrayList<>(namespaces.values());
+      for (ObjectDatabase o : all) {
+        if (o.lease != null) {
+          o.lease.revoke();
+          o.lease = null;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    RuntimeException failure = null;
+    for (ObjectDatabase o : all) {
+      try {
+        o.shutdown();
+      } catch (RuntimeException e) {
+        failure = collect(failure, e);
+      }
+    }
+    for (NamespaceDirectory d : directories) {
+      try {
+        d.alarms().close();
+      } catch (RuntimeException e) {
+        failure = collect(failure, e);
+      }
+    }
+    committer.shutdown();
+    try {
+      if (!committer.awaitTermination(1, TimeUnit.MINUTES)) {
+        LOG.warn("The committer of {} did not finish within a minute", dataDirectory);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    lock.lock();
+    try {
+      objects.clear();
+      connected.clear();
+      idle.clear();
+    } finally {
+      lock.unlock();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** How many SQLite connections to object databases are open now. */
+  public int openConnections() {
+    lock.lock();
+    try {
+      return openConnections;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SqliteStorageEngine[" + dataDirectory + ", " + durability + "]";
+  }
+
+  // ---- for the package -------------------------------------------------------------------------
+
+  Executor committer() {
+    return committer;
+  }
+
+  EngineHooks hooks() {
+    return hooks;
+  }
+
+  long checkpointBytes() {
+    return checkpointBytes;
+  }
+
+  long nextSequence() {
+    return sequences.incrementAndGet();
+  }
+
+  /** The lease of {@code object} ended. */
+  void release(ObjectDatabase object, SqliteObjectStore lease) {
+    object.endLease();
+    lock.lock();
+    try {
+      if (object.lease != lease) {
+        return; // revoked by close()
+      }
+      object.lease = null;
+      if (object.failed()) {
+        objects.remove(object.address(), object);
+      } else if (connected.contains(object)) {
+        idle.remove(object);
+        idle.add(object);
+      } else {
+        forgetIfIdle(object);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes a connection slot for {@code object} (whose lock the caller holds), closing the least
+   * recently used connection on the committer first if all slots are taken.
+   *
+   * @throws IllegalStateException if the engine is closed
+   */
+  void acquireSlot(ObjectDatabase object) {
+    Set<ObjectDatabase> tried = new HashSet<>();
+    while (true) {
+      ObjectDatabase victim;
+      lock.lock();
+      try {
+        requireOpen("open the database of " + object.address());
+        if (openConnections < maxOpenConnections) {
+          take(object);
+          return;
+        }
+        victim = victim(object, tried);
+        if (victim == null) {
+          LOG.debug(
+              "{} connections open, all busy in transactions: opening one more for {}",
+              openConnections,
+              object.address());
+          take(object);
+          return;
+        }
+        victim.evicting = true;
+        tried.add(victim);
+      } finally {
+        lock.unlock();
+      }
+      try {
+        CompletableFuture.supplyAsync(victim::evict, committer).join();
+      } catch (RejectedExecutionException e) {
+        throw new IllegalStateException("The storage engine is closed", e);
+      } finally {
+        lock.lock();
+        try {
+          victim.evicting = false;
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+  }
+
+  /** The connection of {@code object} closed (or failed to open after {@link #acquireSlot}). */
+  void connectionClosed(ObjectDatabase object) {
+    lock.lock();
+    try {
+      if (connected.remove(object)) {
+        openConnections--;
+      }
+      idle.remove(object);
+      forgetIfIdle(object);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  // @GuardedBy("lock")
+  private void take(ObjectDatabase object) {
+    if (connected.add(object)) {
+      openConnections++;
+    }
+  }
+
+  /** The connection to close next: the oldest idle one, else the least recently used leased one. */
+  // @GuardedBy("lock")
+  private ObjectDatabase victim(ObjectDatabase exclude, Set<ObjectDatabase> tried) {
+    for (ObjectDatabase o : idle) {
+      if (o != exclude && !o.evicting && !tried.contains(o)) {
+        return o;
+      }
+    }
+    ObjectDatabase best = null;
+    for (ObjectDatabase o : connected) {
+      if (o != exclude && !o.evicting && !tried.contains(o) && !o.busy()) {
+        if (best == null || o.lastUsed() < best.lastUsed()) {
+          best = o;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Drops an object that is not leased, has no connection and nothing pending. */
+  // @GuardedBy("lock")
+  private void forgetIfIdle(ObjectDatabase object) {
+    if (object.lease == null && !connected.contains(object) && object.settled()) {
+      objects.remove(object.address(), object);
+    }
+  }
+
+  // @GuardedBy("lock")
+  private NamespaceDirectory namespace(String namespace) {
+    NamespaceDirectory d = namespaces.get(namespace);
+    if (d == null) {
+      d = new NamespaceDirectory(namespace, dataDirectory, this);
+      namespaces.put(namespace, d);
+    }
+    return d;
+  }
+
+  private AlarmIndex alarms(String namespace) {
+    lock.lock();
+    try {
+      requireOpen("read the alarms of " + namespace);
+      return namespace(namespace).alarms();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // @GuardedBy("lock")
+  private void requireOpen(String action) {
+    if (closed) {
+      throw new IllegalStateException("The storage engine is closed; cannot " + action);
+    }
+  }
+
+  private static void requireLimit(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("The limit must not be negative; got " + limit);
+    }
+  }
+
+  private static RuntimeException collect(RuntimeException first, RuntimeException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+}

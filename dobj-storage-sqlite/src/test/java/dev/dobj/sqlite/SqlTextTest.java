@@ -1,0 +1,132 @@
+package dev.dobj.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dobj.NamespaceKey;
+import dev.dobj.spi.ObjectAddress;
+import dev.dobj.spi.storage.Durability;
+import dev.dobj.spi.storage.FencingToken;
+import dev.dobj.spi.storage.ObjectStore;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What the engine refuses to run, and how it classifies what it runs. */
+class SqlTextTest {
+  @TempDir Path dataDir;
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "SELECT 1",
+        "  -- comment\n select * from t",
+        "/* c */ VALUES (1)",
+        "EXPLAIN INSERT INTO t VALUES (1)",
+        "PRAGMA table_info(t)",
+        "PRAGMA main.index_list('t')",
+        "SELECT '_dobj_kv', 'BEGIN; ROLLBACK'",
+        "SELECT 1;",
+        "SELECT 1; -- trailing comment",
+      })
+  void reads_runOutsideATransaction(String sql) {
+    assertThat(SqlText.of(sql).kind()).isEqualTo(SqlText.Kind.READ);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "INSERT INTO t VALUES (1)",
+        "update t set x = 1",
+        "DELETE FROM t",
+        "REPLACE INTO t VALUES (1)",
+        "WITH c AS (SELECT 1) INSERT INTO t SELECT * FROM c",
+      })
+  void dml_writesWhenItChangesRows(String sql) {
+    assertThat(SqlText.of(sql).kind()).isEqualTo(SqlText.Kind.DML);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "CREATE TABLE t (x)",
+        "DROP TABLE t",
+        "ALTER TABLE t ADD COLUMN y",
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO u VALUES (1); UPDATE u SET y = 2;"
+            + " END;",
+        "PRAGMA defer_foreign_keys = ON",
+        "PRAGMA user_version = 3",
+      })
+  void everythingElse_countsAsAWrite(String sql) {
+    assertThat(SqlText.of(sql).kind()).isEqualTo(SqlText.Kind.OTHER);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "BEGIN",
+        "begin immediate",
+        "COMMIT",
+        "END",
+        "ROLLBACK",
+        "SAVEPOINT x",
+        "RELEASE x",
+        "ATTACH DATABASE 'x.db' AS x",
+        "DETACH x",
+        "VACUUM",
+        "VACUUM INTO '/tmp/copy.db'",
+        "SELECT * FROM _dobj_kv",
+        "select * from \"_DOBJ_meta\"",
+        "SELECT * FROM main.[_dobj_kv]",
+        "PRAGMA journal_mode = DELETE",
+        "PRAGMA synchronous=FULL",
+        "PRAGMA wal_autocheckpoint",
+        "PRAGMA wal_checkpoint(TRUNCATE)",
+        "PRAGMA writable_schema = 1",
+        "PRAGMA foreign_keys = OFF",
+        "SELECT 1; SELECT 2",
+        "INSERT OR ROLLBACK INTO t VALUES (1)",
+        "CREATE TABLE t (x UNIQUE ON CONFLICT ROLLBACK)",
+        "CREATE TEMP TABLE t (x)",
+        "CREATE TABLE temp.t (x)",
+        "",
+        "  -- only a comment",
+      })
+  void statementsThatWouldBreakTheEngine_areRefused(String sql) {
+    assertThatThrownBy(() -> SqlText.of(sql)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theRefusals_andSqlitesErrors_reachTheCallerThroughTheStore() {
+    String ns = "sql-text";
+    try (SqliteStorageEngine engine = new SqliteStorageEngine(dataDir, Durability.OS);
+        ObjectStore s =
+            engine.open(
+                new ObjectAddress(ns, NamespaceKey.of(ns).idFromName("a")),
+                FencingToken.SINGLE_NODE)) {
+      assertThatThrownBy(() -> s.execute("COMMIT"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("COMMIT is not allowed");
+      assertThatThrownBy(() -> s.execute("SELECT * FROM _dobj_kv"))
+          .hasMessageContaining("_dobj_kv")
+          .hasMessageContaining("reserved");
+      assertThatThrownBy(() -> s.execute("SELECT 1; DROP TABLE t"))
+          .hasMessageContaining("one SQL statement at a time");
+      assertThatThrownBy(() -> s.execute("SELEC 1"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("near \"SELEC\": syntax error: SQLITE_ERROR");
+      s.execute("CREATE TABLE t (x UNIQUE)");
+      s.execute("INSERT INTO t VALUES (1)");
+      assertThatThrownBy(() -> s.execute("INSERT INTO t VALUES (1)"))
+          .hasMessage("UNIQUE constraint failed: t.x: SQLITE_CONSTRAINT");
+      s.execute(
+          "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET x = x + 100 WHERE x ="
+              + " NEW.x; END;");
+      s.execute("INSERT INTO t VALUES (2)");
+      assertThat(s.execute("SELECT x FROM t ORDER BY x").rows())
+          .containsExactly(new Object[] {1L}, new Object[] {102L});
+    }
+  }
+}
