@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The durable state of one object: KV entries, a SQL database, one alarm and the object's name,
- * in one transactional store.
+ * The durable state of one object: KV entries, a SQL database, one alarm and the object's name, in
+ * one transactional store.
  *
  * <p><b>Writes</b> go into the store's open write transaction (begun by the first write after a
  * {@link #commit()}); reads see them at once. {@link #commit()} ends the transaction: all writes
@@ -53,8 +53,8 @@ public interface ObjectStore extends AutoCloseable {
   boolean delete(String key);
 
   /**
-   * Runs one SQL statement with positional {@code bindings} (Long, Integer, Double, String,
-   * byte[], Boolean or null).
+   * Runs one SQL statement with positional {@code bindings} (Long, Integer, Double, String, byte[],
+   * Boolean or null).
    *
    * @throws IllegalArgumentException SQLite's error for bad SQL, a constraint or a limit
    */

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * Keeps the durable state of objects: one {@link ObjectStore} per object, plus a per-namespace
- * index of alarms and of the objects that have state. Thread-safe. Every engine passes the
- * contract tests in {@code dobj-tck}.
+ * index of alarms and of the objects that have state. Thread-safe. Every engine passes the contract
+ * tests in {@code dobj-tck}.
  */
 public interface StorageEngine extends AutoCloseable {
   /** What a batch survives once {@link ObjectStore#durable} completed. */
@@ -30,8 +30,8 @@ public interface StorageEngine extends AutoCloseable {
 
   /**
    * The alarms of {@code namespace} due at or before {@code until}, earliest first, at most {@code
-   * limit}. The index may name an object whose alarm was since deleted (the store is the truth);
-   * it never misses an alarm that a completed commit set.
+   * limit}. The index may name an object whose alarm was since deleted (the store is the truth); it
+   * never misses an alarm that a completed commit set.
    */
   List<ScheduledAlarm> alarmsDue(String namespace, Instant until, int limit);
 

@@ -1,6 +1,6 @@
 /**
- * Storage engines: where an object's KV data, SQL database and alarm are kept durably. Imports
- * the API and {@code dev.dobj.spi} only.
+ * Storage engines: where an object's KV data, SQL database and alarm are kept durably. Imports the
+ * API and {@code dev.dobj.spi} only.
  *
  * <p>The model is one transactional store per object (one SQLite database on a single node). An
  * activation writes into the store's open write transaction as its turns run (reads see those
