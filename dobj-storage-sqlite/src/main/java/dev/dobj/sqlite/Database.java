@@ -96,6 +96,8 @@ final class Database implements AutoCloseable {
       config.resetOpenMode(SQLiteOpenMode.CREATE);
     }
     config.setBusyTimeout(0);
+    // Otherwise the driver runs a regex over the SQL and a query after every statement.
+    config.setGetGeneratedKeys(false);
     config.enforceForeignKeys(true);
     if (limits) {
       config.setPragma(SQLiteConfig.Pragma.LIMIT_COLUMN, String.valueOf(MAX_COLUMNS));

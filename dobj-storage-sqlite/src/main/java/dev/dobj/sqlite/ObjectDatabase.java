@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -56,10 +57,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> {@code lock} guards the connections, the transaction state and the state
  * machine: the caller (one activation's turns, one at a time) takes it for every operation; the
- * committer takes it only with {@code tryLock} (checkpoint, eviction) so it never waits for a
- * caller that itself waits for the committer. The fsync reads only volatile fields ({@code
- * syncChannel}, {@code directoryChanges}) and never takes the lock. The caller publishes the WAL
- * channel before the sequence number it covers, and the committer reads the sequence number first.
+ * committer takes it only with a short timed {@code tryLock} (checkpoint, eviction), so it never
+ * waits long for a caller that itself waits for the committer. The fsync reads only volatile fields
+ * ({@code syncChannel}, {@code directoryChanges}) and never takes the lock. The caller publishes
+ * the WAL channel before the sequence number it covers, and the committer reads the sequence number
+ * first.
  *
  * <p><b>Failure.</b> An I/O failure (from SQLite or an fsync) sets {@code failure}: every later
  * operation throws it, every pending and later {@code durable} future fails with it, and the engine
@@ -84,6 +86,7 @@ final class ObjectDatabase {
           + USER_OBJECTS
           + ")";
   private static final String ALARM = "alarm";
+  private static final long COMMITTER_LOCK_WAIT_MS = 50;
   private static final String NAME = "name";
 
   private enum State {
@@ -101,7 +104,8 @@ final class ObjectDatabase {
   private final Path file;
   private final Path walFile;
   private final SqliteStorageEngine engine;
-  private final ReentrantLock lock = new ReentrantLock();
+  // Fair, so that the committer's timed tryLock gets its turn between two calls of a busy caller.
+  private final ReentrantLock lock = new ReentrantLock(true);
   private final GroupCommit sync = new GroupCommit(0);
   private final AlarmIndex.Tracker alarmTracker = new AlarmIndex.Tracker();
   private final AtomicInteger directoryChanges = new AtomicInteger();
@@ -642,10 +646,8 @@ final class ObjectDatabase {
       if (alarmChanged) {
         directory.alarms().committed(alarmTracker, sequence, alarm);
       }
-      if (state == State.PRESENT && engine.durability() == Durability.FSYNC) {
-        if (syncChannel == null) {
-          syncChannel = db.wal(); // published before the sequence number it covers
-        }
+      if (state == State.PRESENT && syncChannel == null) {
+        syncChannel = db.wal(); // published before the sequence number it covers
       }
       sync.committed(sequence);
       if (durableNow) {
@@ -766,7 +768,7 @@ final class ObjectDatabase {
    * middle of a transaction or busy. Returns whether the connection is closed.
    */
   boolean evict() {
-    if (!lock.tryLock()) {
+    if (!tryLock()) {
       return false;
     }
     try {
@@ -1069,10 +1071,26 @@ final class ObjectDatabase {
     }
   }
 
-  /** Checkpoints the WAL (past the threshold); skipped while the object is busy, retried later. */
+  /**
+   * Checkpoints the WAL (past the threshold); skipped while the object is busy, retried later. The
+   * WAL is fsync'd first without the lock, so that the checkpoint's own sync of the WAL, which runs
+   * under the lock and so holds up the caller, finds little left to write.
+   */
   private void checkpointNow() {
     checkpointScheduled.set(false);
-    if (!lock.tryLock()) {
+    FileChannel channel = syncChannel;
+    if (channel != null) {
+      try {
+        engine.hooks().beforeFsync(walFile);
+        channel.force(false);
+      } catch (ClosedChannelException e) {
+        return; // the connection closed, with a checkpoint
+      } catch (IOException e) {
+        fail(e);
+        return;
+      }
+    }
+    if (!tryLock()) {
       checkpointWanted = true;
       return;
     }
@@ -1093,6 +1111,19 @@ final class ObjectDatabase {
       failed(e, null);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * The committer's way to take the lock: it waits a little (a caller holds the lock for one call
+   * at a time) but never long, because the caller may itself be waiting for the committer.
+   */
+  private boolean tryLock() {
+    try {
+      return lock.tryLock(COMMITTER_LOCK_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
