@@ -86,7 +86,11 @@ public final class StorageThroughput {
       {"dobj increments, 32 callers, 1 object", "d32"},
       {"dobj increments, 32 callers, 1,000 objects", "d1000"},
     };
+    String only = args.length > 3 ? args[3] : "";
     for (String[] row : rows) {
+      if (!only.isEmpty() && !only.contains(row[1])) {
+        continue;
+      }
       double[] fsync = new double[runs];
       double[] os = new double[runs];
       for (int r = 0; r < runs; r++) {
@@ -94,6 +98,9 @@ public final class StorageThroughput {
         os[r] = run(row[1], Durability.OS, root.resolve("os-" + row[1] + "-" + r), each);
       }
       System.out.printf("%-48s %,14.0f %,14.0f%n", row[0], median(fsync), median(os));
+    }
+    if (!only.isEmpty() && !only.contains("reads")) {
+      return;
     }
     double[] reads = new double[runs];
     for (int r = 0; r < runs; r++) {

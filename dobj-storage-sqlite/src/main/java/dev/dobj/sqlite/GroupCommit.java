@@ -5,6 +5,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -26,7 +27,15 @@ final class GroupCommit {
   private static final int RUNNING = 2;
   private static final int RUNNING_AGAIN = 3;
 
+  /** How long a sync waits for more batches when writers are active (see {@link #runSyncs}). */
+  static final long COMMIT_DELAY_NANOS = 250_000;
+
   private final AtomicInteger syncState = new AtomicInteger(IDLE);
+  // Written and read by the one thread that runs syncs at a time.
+  private long lastSyncCovered;
+  // Batches committed since the last sync started.
+  private final java.util.concurrent.atomic.AtomicLong commitsSinceSync =
+      new java.util.concurrent.atomic.AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
   private volatile long committed;
   // @GuardedBy("lock")
@@ -50,6 +59,7 @@ final class GroupCommit {
   /** Publishes batch {@code sequence} as committed (not yet durable). */
   void committed(long sequence) {
     committed = sequence;
+    commitsSinceSync.incrementAndGet();
   }
 
   /** The last durable sequence number. */
@@ -137,6 +147,12 @@ final class GroupCommit {
     syncState.set(RUNNING);
     while (true) {
       try {
+        if (lastSyncCovered > 1) {
+          // Commit delay: the last sync covered several batches, so writers are active; a short
+          // wait lets their next batches join this sync instead of waiting for one more.
+          LockSupport.parkNanos(COMMIT_DELAY_NANOS);
+        }
+        lastSyncCovered = commitsSinceSync.getAndSet(0);
         sync.run();
       } catch (RuntimeException | Error e) {
         syncState.set(IDLE); // the sync handles its failures; never leave the state stuck

@@ -78,7 +78,7 @@ public final class SqliteStorageEngine implements StorageEngine {
    * The default number of committer threads: fsyncs of different objects run in parallel on them (a
    * disk serves several at once), while each object's fsyncs stay one at a time.
    */
-  public static final int DEFAULT_COMMITTER_THREADS = 8;
+  public static final int DEFAULT_COMMITTER_THREADS = 32;
 
   private final Path dataDirectory;
   private final Durability durability;
