@@ -163,7 +163,7 @@ class SigkillCrashTest {
             stats.alarmsChecked,
             stats.alarmsFiredAfterRestart);
     reporter.publishEntry("crash-summary", summary);
-    System.out.println(summary);
+    org.slf4j.LoggerFactory.getLogger(SigkillCrashTest.class).info(summary);
     assertThat(stats.kills).isEqualTo(kills);
     assertThat(stats.ackedIncs.get()).as("acknowledged INCs").isPositive();
     assertThat(stats.ackedBatches.get()).as("acknowledged BATCHes").isPositive();

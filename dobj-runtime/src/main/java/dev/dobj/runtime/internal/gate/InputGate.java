@@ -190,17 +190,7 @@ public final class InputGate<E extends InputGate.Entry> {
    * {@code null} when the token was handed to a waiting turn or freed.
    */
   public E next(E done) {
-    Object head;
-    List<Entry> expired;
-    lock.lock();
-    try {
-      unlink(done);
-      expired = dropExpiredLocked();
-      head = pollLocked();
-    } finally {
-      lock.unlock();
-    }
-    rejectExpired(expired);
+    Object head = takeHead(done);
     if (head instanceof Resumption r) {
       r.grant(null);
       return null;
@@ -215,18 +205,7 @@ public final class InputGate<E extends InputGate.Entry> {
    * next waiter (starting a runner for an event) or frees it.
    */
   public void finish(E done) {
-    Object head;
-    List<Entry> expired;
-    lock.lock();
-    try {
-      unlink(done);
-      expired = dropExpiredLocked();
-      head = pollLocked();
-    } finally {
-      lock.unlock();
-    }
-    rejectExpired(expired);
-    handOver(head);
+    handOver(takeHead(done));
   }
 
   /**
@@ -234,17 +213,7 @@ public final class InputGate<E extends InputGate.Entry> {
    * on while its own event stays in flight. Must be followed by {@link #reenter()}.
    */
   public void suspend() {
-    Object head;
-    List<Entry> expired;
-    lock.lock();
-    try {
-      expired = dropExpiredLocked();
-      head = pollLocked();
-    } finally {
-      lock.unlock();
-    }
-    rejectExpired(expired);
-    handOver(head);
+    handOver(takeHead(null));
   }
 
   /**
@@ -386,6 +355,28 @@ public final class InputGate<E extends InputGate.Entry> {
       queuedEvents--;
       link((Entry) head);
     }
+    return head;
+  }
+
+  /**
+   * The holder gives up the token: {@code done} (if not null) leaves the in-flight list, events
+   * that waited too long are rejected, and the head waiter (or the owner's idle work) is taken.
+   * Returns it, or null when the gate is now free.
+   */
+  private Object takeHead(E done) {
+    Object head;
+    List<Entry> expired;
+    lock.lock();
+    try {
+      if (done != null) {
+        unlink(done);
+      }
+      expired = dropExpiredLocked();
+      head = pollLocked();
+    } finally {
+      lock.unlock();
+    }
+    rejectExpired(expired);
     return head;
   }
 
