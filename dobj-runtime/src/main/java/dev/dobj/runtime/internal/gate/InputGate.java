@@ -101,6 +101,8 @@ public final class InputGate<E extends InputGate.Entry> {
   private RuntimeException broken;
   // @GuardedBy("lock")
   private boolean closed;
+  // Written under the lock, read without it by a runner lingering for more work.
+  private volatile int arrivals;
 
   /**
    * A gate.
@@ -174,6 +176,7 @@ public final class InputGate<E extends InputGate.Entry> {
         ((Entry) e).queuedAt = owner.nowMillis();
         waiting.add(e);
         queuedEvents++;
+        arrivals++;
         return true;
       }
       held = true;
@@ -190,7 +193,7 @@ public final class InputGate<E extends InputGate.Entry> {
    * {@code null} when the token was handed to a waiting turn or freed.
    */
   public E next(E done) {
-    Object head = takeHead(done);
+    Object head = takeHead(done, true);
     if (head instanceof Resumption r) {
       r.grant(null);
       return null;
@@ -205,7 +208,7 @@ public final class InputGate<E extends InputGate.Entry> {
    * next waiter (starting a runner for an event) or frees it.
    */
   public void finish(E done) {
-    handOver(takeHead(done));
+    handOver(takeHead(done, false));
   }
 
   /**
@@ -213,7 +216,7 @@ public final class InputGate<E extends InputGate.Entry> {
    * on while its own event stays in flight. Must be followed by {@link #reenter()}.
    */
   public void suspend() {
-    handOver(takeHead(null));
+    handOver(takeHead(null, false));
   }
 
   /**
@@ -358,25 +361,52 @@ public final class InputGate<E extends InputGate.Entry> {
     return head;
   }
 
+  /** How many times a runner checks for new work before it lets the gate go (about a µs). */
+  private static final int LINGER_SPINS = 64;
+
   /**
    * The holder gives up the token: {@code done} (if not null) leaves the in-flight list, events
    * that waited too long are rejected, and the head waiter (or the owner's idle work) is taken.
    * Returns it, or null when the gate is now free.
+   *
+   * <p>With {@code linger} (a runner thread asking for its next event), an empty queue does not
+   * free the gate at once: the runner keeps it for a few spins, so an event that a caller fires
+   * right now is queued and run on this thread instead of on a new runner thread.
    */
-  private Object takeHead(E done) {
-    Object head;
+  private Object takeHead(E done, boolean linger) {
+    Object head = null;
     List<Entry> expired;
+    boolean lingering = false;
+    int seen = 0;
     lock.lock();
     try {
       if (done != null) {
         unlink(done);
       }
       expired = dropExpiredLocked();
-      head = pollLocked();
+      if (linger && broken == null && (waiting == null || waiting.isEmpty())) {
+        lingering = true;
+        seen = arrivals;
+      } else {
+        head = pollLocked();
+      }
     } finally {
       lock.unlock();
     }
     rejectExpired(expired);
+    if (lingering) {
+      for (int i = 0; i < LINGER_SPINS && arrivals == seen; i++) {
+        Thread.onSpinWait();
+      }
+      lock.lock();
+      try {
+        expired = dropExpiredLocked();
+        head = pollLocked();
+      } finally {
+        lock.unlock();
+      }
+      rejectExpired(expired);
+    }
     return head;
   }
 
