@@ -4,6 +4,7 @@ import dev.dobj.DurableObject;
 import dev.dobj.DurableObjectNamespace;
 import dev.dobj.runtime.Fixtures.Counter;
 import dev.dobj.runtime.Fixtures.Probe;
+import dev.dobj.runtime.testing.Awaits;
 import dev.dobj.runtime.time.ManualClock;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -50,13 +51,7 @@ abstract class RuntimeTestBase {
 
   /** Waits until no object of {@code binding} runs or waits (before moving the manual clock). */
   protected void awaitIdle(String binding) {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-    while (runtime.busyObjects(binding) > 0) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("objects of " + binding + " stayed busy");
-      }
-      Thread.onSpinWait();
-    }
+    Awaits.until(() -> runtime.busyObjects(binding) == 0, "objects of " + binding + " to be idle");
   }
 
   protected DurableObjectNamespace<Counter> counters() {

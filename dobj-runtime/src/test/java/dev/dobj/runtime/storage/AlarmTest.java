@@ -4,32 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dobj.runtime.storage.StoreFixtures.Store;
+import dev.dobj.runtime.testing.Awaits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class AlarmTest extends StorageTestBase {
 
   private void awaitLog(int size) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (log().size() < size) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + size + " alarm runs; log " + log());
-      }
-      Thread.onSpinWait();
-    }
+    Awaits.until(() -> log().size() >= size, size + " alarm runs (log " + log() + ")");
   }
 
   private void awaitAlarm(Store s, boolean present) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (s.getAlarm().isPresent() != present) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("alarm still " + (present ? "absent" : "present"));
-      }
-      Thread.onSpinWait();
-    }
+    Awaits.until(
+        () -> s.getAlarm().isPresent() == present, "the alarm to be " + (present ? "set" : "gone"));
   }
 
   /**
@@ -37,13 +26,7 @@ class AlarmTest extends StorageTestBase {
    * the scheduler arms it once the previous run's result is out.
    */
   private void awaitRetryArmed() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (clock.pendingTimers() < 2) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the retry was never scheduled");
-      }
-      Thread.onSpinWait();
-    }
+    Awaits.until(() -> clock.pendingTimers() >= 2, "the next alarm timer to be armed");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dobj.DurableObjectException;
 import dev.dobj.DurableObjectStub;
 import dev.dobj.runtime.storage.StoreFixtures.Store;
+import dev.dobj.runtime.testing.Awaits;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -39,13 +40,7 @@ class OutputGateTest extends StorageTestBase {
   }
 
   private void awaitHeld(int batches) {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-    while (held.held.size() < batches) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("expected " + batches + " batches waiting for durability");
-      }
-      Thread.onSpinWait();
-    }
+    Awaits.until(() -> held.held.size() >= batches, batches + " batches waiting for durability");
   }
 
   @Test
@@ -58,11 +53,7 @@ class OutputGateTest extends StorageTestBase {
     // Every turn runs while no batch is durable yet (the object is not blocked by durability);
     // consecutive turns share commits, so at most three batches wait.
     awaitHeld(1);
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-    while (!log().contains("ran")) {
-      assertThat(System.nanoTime()).as("the fourth turn ran").isLessThan(deadline);
-      Thread.onSpinWait();
-    }
+    Awaits.until(() -> log().contains("ran"), "the fourth turn to run");
     assertThat(held.held.size()).isBetween(1, 3);
     CompletableFuture<java.util.Optional<String>> read = stub.callAsync(s -> s.get("other"));
     assertThat(first).isNotDone();

@@ -3,6 +3,7 @@ package dev.dobj.runtime.storage;
 import dev.dobj.DurableObjectNamespace;
 import dev.dobj.runtime.DurableObjectRuntime;
 import dev.dobj.runtime.storage.StoreFixtures.Store;
+import dev.dobj.runtime.testing.Awaits;
 import dev.dobj.runtime.time.ManualClock;
 import dev.dobj.spi.storage.Durability;
 import dev.dobj.spi.storage.StorageEngine;
@@ -62,13 +63,7 @@ abstract class StorageTestBase {
 
   /** Waits until no object of {@code binding} runs or waits (before moving the manual clock). */
   protected void awaitIdle(String binding) {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-    while (runtime.busyObjects(binding) > 0) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("objects of " + binding + " stayed busy");
-      }
-      Thread.onSpinWait();
-    }
+    Awaits.until(() -> runtime.busyObjects(binding) == 0, "objects of " + binding + " to be idle");
   }
 
   protected DurableObjectNamespace<Store> stores() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dobj.runtime.internal.gate.InputGate.Admission;
+import dev.dobj.runtime.testing.Awaits;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -280,12 +281,6 @@ class InputGateTest {
   }
 
   private static void awaitParked(Thread t) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (t.getState() != Thread.State.WAITING) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("thread " + t + " did not park; state " + t.getState());
-      }
-      Thread.onSpinWait();
-    }
+    Awaits.until(() -> t.getState() == Thread.State.WAITING, "thread " + t + " to park");
   }
 }
