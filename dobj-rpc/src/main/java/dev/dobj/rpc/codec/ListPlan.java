@@ -14,30 +14,12 @@ import java.util.List;
  * List.copyOf} whose elements are immutable is passed as it is (after its elements are checked). On
  * the wire, a JSON array.
  */
-final class ListPlan extends Plan {
+final class ListPlan extends CollectionPlan {
   private static final Class<?> LIST12 = List.of(1).getClass();
   private static final Class<?> LISTN = List.of(1, 2, 3).getClass();
 
-  private final Plan element;
-
   ListPlan(Type type, Plan element) {
-    super(type);
-    this.element = element;
-  }
-
-  @Override
-  List<Plan> children() {
-    return List.of(element);
-  }
-
-  @Override
-  boolean deriveImmutable() {
-    return false;
-  }
-
-  @Override
-  boolean deriveTrivial() {
-    return false;
+    super(type, element);
   }
 
   @Override
@@ -67,30 +49,12 @@ final class ListPlan extends Plan {
     return result;
   }
 
-  private Object copyAt(int i, Object e, Budget budget) {
-    try {
-      return element.copyElement(e, budget, this);
-    } catch (ValueException x) {
-      throw x.at("[" + i + "]");
-    }
-  }
-
   @Override
   void write(JsonGenerator out, Object value) throws IOException {
     if (!(value instanceof List<?> list)) {
       throw mismatch(value);
     }
-    out.writeStartArray();
-    int i = 0;
-    for (Object e : list) {
-      try {
-        element.writeElement(out, e, this);
-      } catch (ValueException x) {
-        throw x.at("[" + i + "]");
-      }
-      i++;
-    }
-    out.writeEndArray();
+    writeArray(out, list);
   }
 
   @Override

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.Collections;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -16,30 +15,12 @@ import java.util.Set;
  * by {@code Set.of} whose elements are immutable is passed as it is. On the wire, a JSON array
  * without duplicates.
  */
-final class SetPlan extends Plan {
+final class SetPlan extends CollectionPlan {
   private static final Class<?> SET12 = Set.of(1).getClass();
   private static final Class<?> SETN = Set.of(1, 2, 3).getClass();
 
-  private final Plan element;
-
   SetPlan(Type type, Plan element) {
-    super(type);
-    this.element = element;
-  }
-
-  @Override
-  List<Plan> children() {
-    return List.of(element);
-  }
-
-  @Override
-  boolean deriveImmutable() {
-    return false;
-  }
-
-  @Override
-  boolean deriveTrivial() {
-    return false;
+    super(type, element);
   }
 
   @Override
@@ -69,30 +50,12 @@ final class SetPlan extends Plan {
     return result;
   }
 
-  private Object copyAt(int i, Object e, Budget budget) {
-    try {
-      return element.copyElement(e, budget, this);
-    } catch (ValueException x) {
-      throw x.at("[" + i + "]");
-    }
-  }
-
   @Override
   void write(JsonGenerator out, Object value) throws IOException {
     if (!(value instanceof Set<?> set)) {
       throw mismatch(value);
     }
-    out.writeStartArray();
-    int i = 0;
-    for (Object e : set) {
-      try {
-        element.writeElement(out, e, this);
-      } catch (ValueException x) {
-        throw x.at("[" + i + "]");
-      }
-      i++;
-    }
-    out.writeEndArray();
+    writeArray(out, set);
   }
 
   @Override
