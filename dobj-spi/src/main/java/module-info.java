@@ -8,4 +8,5 @@ module dev.dobj.spi {
   exports dev.dobj.spi.storage;
   exports dev.dobj.spi.placement;
   exports dev.dobj.spi.transport;
+  exports dev.dobj.spi.websocket;
 }

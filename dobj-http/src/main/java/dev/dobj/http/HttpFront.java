@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /**
  * Serves a {@link Worker} over HTTP/1.1: every request becomes a {@link dev.dobj.fetch.Request},
@@ -42,6 +43,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *   <li>An exception from the Worker is answered 500 with the body {@code Internal Server Error};
  *       the cause is logged (SLF4J, logger {@code dev.dobj.http.HttpFront}), and nothing of it
  *       reaches the client.
+ *   <li>WebSocket upgrades: an upgrade request carries a socket ({@link
+ *       dev.dobj.fetch.Request#webSocket()}) that the Worker hands to a Durable Object through
+ *       {@code stub.fetch}; the object accepts it ({@code ctx.acceptWebSocket}) and answers {@link
+ *       dev.dobj.fetch.Response#webSocket}. The front then completes the upgrade, and what arrives
+ *       on the socket becomes the object's {@code webSocketMessage}/{@code webSocketClose}/{@code
+ *       webSocketError} events.
  *   <li>{@link #close()} stops accepting connections at once and lets requests in flight finish for
  *       up to {@link Builder#stopGracePeriod}; requests still running then are aborted.
  * </ul>
@@ -63,6 +70,12 @@ public final class HttpFront implements AutoCloseable {
 
   /** The default time {@link #close()} gives requests in flight: 10 s. */
   public static final Duration DEFAULT_STOP_GRACE_PERIOD = Duration.ofSeconds(10);
+
+  /** The default time a WebSocket may stay silent before it is closed: 1 hour. */
+  public static final Duration DEFAULT_WEBSOCKET_IDLE_TIMEOUT = Duration.ofHours(1);
+
+  /** The default limit on one WebSocket message: 1 MiB. */
+  public static final int DEFAULT_MAX_WEBSOCKET_MESSAGE_BYTES = 1024 * 1024;
 
   private final Server server;
   private final ServerConnector connector;
@@ -138,6 +151,8 @@ public final class HttpFront implements AutoCloseable {
     private int maxRequestHeaderBytes = DEFAULT_MAX_REQUEST_HEADER_BYTES;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Duration stopGracePeriod = DEFAULT_STOP_GRACE_PERIOD;
+    private Duration webSocketIdleTimeout = DEFAULT_WEBSOCKET_IDLE_TIMEOUT;
+    private int maxWebSocketMessageBytes = DEFAULT_MAX_WEBSOCKET_MESSAGE_BYTES;
 
     private Builder(Worker worker, Env env) {
       this.worker = worker;
@@ -216,6 +231,33 @@ public final class HttpFront implements AutoCloseable {
     }
 
     /**
+     * How long an upgraded WebSocket may stay silent in both directions before it is closed
+     * (default 1 hour). Hibernation does not count: a socket of an evicted object stays open.
+     *
+     * @throws IllegalArgumentException if not positive
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    public Builder webSocketIdleTimeout(Duration timeout) {
+      this.webSocketIdleTimeout = positive(timeout, "webSocketIdleTimeout");
+      return this;
+    }
+
+    /**
+     * The largest WebSocket message accepted, in bytes (default 1 MiB); a larger one closes the
+     * socket with code 1009 (message too big).
+     *
+     * @throws IllegalArgumentException if below 1024
+     */
+    public Builder maxWebSocketMessageBytes(int max) {
+      if (max < 1024) {
+        throw new IllegalArgumentException(
+            "HttpFront maxWebSocketMessageBytes must be at least 1024, got " + max);
+      }
+      this.maxWebSocketMessageBytes = max;
+      return this;
+    }
+
+    /**
      * How long {@link HttpFront#close()} waits for requests in flight (default 10 s).
      *
      * @throws IllegalArgumentException if negative
@@ -260,7 +302,12 @@ public final class HttpFront implements AutoCloseable {
       connector.setPort(port);
       connector.setIdleTimeout(idleTimeout.toMillis());
       server.addConnector(connector);
-      server.setHandler(new GracefulHandler(new WorkerHandler(worker, env, maxRequestBodyBytes)));
+      ServerWebSocketContainer webSockets = ServerWebSocketContainer.ensure(server);
+      webSockets.setIdleTimeout(webSocketIdleTimeout);
+      webSockets.setMaxTextMessageSize(maxWebSocketMessageBytes);
+      webSockets.setMaxBinaryMessageSize(maxWebSocketMessageBytes);
+      server.setHandler(
+          new GracefulHandler(new WorkerHandler(worker, env, maxRequestBodyBytes, webSockets)));
 
       try {
         server.start();

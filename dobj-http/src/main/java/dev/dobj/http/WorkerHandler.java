@@ -4,6 +4,8 @@ import dev.dobj.Env;
 import dev.dobj.Worker;
 import dev.dobj.fetch.Body;
 import dev.dobj.fetch.Headers;
+import dev.dobj.http.internal.JettySocket;
+import dev.dobj.spi.websocket.EdgeWebSocket;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -19,6 +21,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +53,15 @@ final class WorkerHandler extends Handler.Abstract {
   private final Worker worker;
   private final Env env;
   private final long maxRequestBodyBytes;
+  private final ServerWebSocketContainer webSockets;
 
-  WorkerHandler(Worker worker, Env env, long maxRequestBodyBytes) {
+  WorkerHandler(
+      Worker worker, Env env, long maxRequestBodyBytes, ServerWebSocketContainer webSockets) {
     super(InvocationType.BLOCKING);
     this.worker = worker;
     this.env = env;
     this.maxRequestBodyBytes = maxRequestBodyBytes;
+    this.webSockets = webSockets;
   }
 
   @Override
@@ -76,9 +82,16 @@ final class WorkerHandler extends Handler.Abstract {
               bodyStream, declared >= 0 ? OptionalLong.of(declared) : OptionalLong.empty());
     }
 
+    // An upgrade request carries a WebSocket for the object to accept; the upgrade completes only
+    // if the Worker answers 101 with that same, accepted socket.
+    EdgeWebSocket socket =
+        isWebSocketUpgrade(request)
+            ? new EdgeWebSocket(
+                path(request) + " from " + request.getConnectionMetaData().getRemoteSocketAddress())
+            : null;
     dev.dobj.fetch.Request converted;
     try {
-      converted = convert(request, body);
+      converted = convert(request, body, socket);
     } catch (IllegalArgumentException e) {
       writeText(response, callback, 400, "Bad Request: " + e.getMessage());
       return true;
@@ -91,11 +104,12 @@ final class WorkerHandler extends Handler.Abstract {
         throw new NullPointerException(worker.getClass().getName() + ".fetch returned null");
       }
       if (answer.webSocket().isPresent()) {
-        throw new UnsupportedOperationException(
-            "The Worker answered with a WebSocket (101) response; dobj-http does not serve"
-                + " WebSocket upgrades yet");
+        checkUpgrade(answer, socket);
       }
     } catch (Throwable t) {
+      if (socket != null) {
+        socket.closed(1006, "the request failed before the upgrade", false);
+      }
       if (bodyStream != null && bodyStream.overLimit()) {
         LOG.debug(
             "{} {}: request body over the limit, answered 413", method(request), path(request));
@@ -112,20 +126,90 @@ final class WorkerHandler extends Handler.Abstract {
       writeText(response, callback, 500, "Internal Server Error");
       return true;
     }
+    if (answer.webSocket().isPresent()) {
+      upgrade(request, response, callback, answer, socket);
+      return true;
+    }
+    if (socket != null) {
+      // Answered without an upgrade: an accepted socket never opens.
+      socket.closed(1006, "the Worker did not upgrade the request", false);
+    }
     send(request, answer, response, callback);
     return true;
   }
 
-  private static dev.dobj.fetch.Request convert(Request request, Body body) {
+  private static boolean isWebSocketUpgrade(Request request) {
+    if (!"GET".equals(request.getMethod())) {
+      return false;
+    }
+    String upgrade = request.getHeaders().get(HttpHeader.UPGRADE);
+    return upgrade != null && upgrade.toLowerCase(java.util.Locale.ROOT).contains("websocket");
+  }
+
+  private void checkUpgrade(dev.dobj.fetch.Response answer, EdgeWebSocket socket) {
+    if (socket == null) {
+      throw new IllegalStateException(
+          "The Worker answered 101 with a WebSocket, but the request was not a WebSocket upgrade");
+    }
+    if (answer.webSocket().get() != socket) {
+      throw new IllegalStateException(
+          "The Worker answered 101 with a WebSocket that is not this request's"
+              + " (request.webSocket())");
+    }
+    if (!socket.accepted()) {
+      throw new IllegalStateException(
+          "The Worker answered 101 with a WebSocket nobody accepted: the Durable Object must call"
+              + " ctx.acceptWebSocket(ws) before it returns Response.webSocket(ws)");
+    }
+  }
+
+  private void upgrade(
+      Request request,
+      Response response,
+      Callback callback,
+      dev.dobj.fetch.Response answer,
+      EdgeWebSocket socket) {
+    String protocol = answer.headers().get("sec-websocket-protocol").orElse(null);
+    boolean upgraded;
+    try {
+      upgraded =
+          webSockets.upgrade(
+              (upgradeRequest, upgradeResponse, upgradeCallback) -> {
+                if (protocol != null) {
+                  upgradeResponse.setAcceptedSubProtocol(protocol);
+                }
+                return new JettySocket(socket);
+              },
+              request,
+              response,
+              callback);
+    } catch (Throwable t) {
+      rethrowIfFatal(t);
+      socket.closed(1006, "the upgrade failed", false);
+      LOG.error("WebSocket upgrade of {} {} failed", method(request), path(request), t);
+      writeText(response, callback, 500, "Internal Server Error");
+      return;
+    }
+    if (!upgraded) {
+      socket.closed(1006, "the upgrade failed", false);
+      writeText(response, callback, 400, "Bad Request: not a valid WebSocket upgrade request");
+    }
+  }
+
+  private static dev.dobj.fetch.Request convert(Request request, Body body, EdgeWebSocket socket) {
     Headers.Builder headers = Headers.builder();
     for (HttpField field : request.getHeaders()) {
       String value = field.getValue();
       headers.add(field.getName(), value == null ? "" : value);
     }
-    return dev.dobj.fetch.Request.builder(request.getMethod(), request.getHttpURI().asString())
-        .headers(headers.build())
-        .body(body)
-        .build();
+    dev.dobj.fetch.Request.Builder b =
+        dev.dobj.fetch.Request.builder(request.getMethod(), request.getHttpURI().asString())
+            .headers(headers.build())
+            .body(body);
+    if (socket != null) {
+      b.webSocket(socket);
+    }
+    return b.build();
   }
 
   private void send(

@@ -65,6 +65,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
             b.random,
             b.jitter,
             b.idleTimeout,
+            b.hibernationTimeout,
             b.criticalSectionTimeout,
             b.maxQueuedEvents,
             b.maxQueueWait,
@@ -140,6 +141,27 @@ public final class DurableObjectRuntime implements AutoCloseable {
     return host.busyCount();
   }
 
+  /**
+   * How many objects of {@code binding} hibernate now: they have open WebSockets but are not in
+   * memory (for tests and metrics).
+   */
+  public int hibernatedObjects(String binding) {
+    return host(binding).hibernatedCount();
+  }
+
+  /** How many accepted WebSockets of {@code binding}'s objects are open now. */
+  public int openWebSockets(String binding) {
+    return host(binding).openSocketCount();
+  }
+
+  private ObjectHost host(String binding) {
+    ObjectHost host = hosts.get(binding);
+    if (host == null) {
+      throw new IllegalArgumentException("No Durable Object namespace is bound as " + binding);
+    }
+    return host;
+  }
+
   /** Evicts every object that has been idle for the idle timeout, now. */
   public void evictIdleObjects() {
     for (ObjectHost host : hosts.values()) {
@@ -151,7 +173,11 @@ public final class DurableObjectRuntime implements AutoCloseable {
     if (closed.get()) {
       return;
     }
-    Duration every = settings.idleTimeout().dividedBy(7);
+    Duration shortest =
+        settings.idleTimeout().compareTo(settings.hibernationTimeout()) < 0
+            ? settings.idleTimeout()
+            : settings.hibernationTimeout();
+    Duration every = shortest.dividedBy(7);
     if (every.compareTo(Duration.ofSeconds(10)) > 0) {
       every = Duration.ofSeconds(10);
     }
@@ -207,6 +233,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
     private SecureRandom random = new SecureRandom();
     private RandomGenerator jitter = new SplittableRandom();
     private Duration idleTimeout = Duration.ofSeconds(70);
+    private Duration hibernationTimeout = Duration.ofSeconds(10);
     private Duration criticalSectionTimeout = Duration.ofSeconds(30);
     private int maxQueuedEvents = 10_000;
     private Duration maxQueueWait = Duration.ofSeconds(60);
@@ -286,6 +313,18 @@ public final class DurableObjectRuntime implements AutoCloseable {
      */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = positive(timeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * How long an idle object whose only connections are accepted WebSockets stays in memory before
+     * it hibernates (default 10 s): it is evicted while its sockets stay open, and the next message
+     * on one of them constructs it again.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder hibernationTimeout(Duration timeout) {
+      this.hibernationTimeout = positive(timeout, "hibernationTimeout");
       return this;
     }
 

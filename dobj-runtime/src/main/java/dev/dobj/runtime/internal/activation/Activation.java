@@ -12,9 +12,11 @@ import dev.dobj.runtime.internal.gate.OutputGate;
 import dev.dobj.runtime.internal.storage.ObjectStorage;
 import dev.dobj.runtime.internal.storage.StorageHooks;
 import dev.dobj.runtime.time.RuntimeClock;
+import dev.dobj.spi.websocket.EdgeWebSocket;
 import dev.dobj.storage.Storage;
 import java.lang.reflect.InvocationTargetException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -75,6 +77,8 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   private volatile ObjectStorage storage;
   // turn-confined
   private boolean constructing;
+  // Set by turns; read when a socket is accepted. The host's ObjectSockets keeps the live value.
+  private volatile WebSocketAutoResponse autoResponse;
 
   /** An activation whose gate is held by its constructor turn; call {@link #start()} once. */
   Activation(ObjectHost host, DurableObjectId id) {
@@ -317,6 +321,10 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
       if (s != null) {
         s.close(copyOf(cause));
       }
+      host.closeSockets(
+          id,
+          log ? 1011 : 1001,
+          log ? "Durable Object reset" : "The Durable Object runtime is shutting down");
       if (log) {
         LOG.warn("Durable Object {} reset: {}", describe(), cause.getMessage(), cause.getCause());
       }
@@ -527,43 +535,62 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   @Override
   public void acceptWebSocket(WebSocket ws, String... tags) {
     requireTurn("acceptWebSocket");
-    throw webSocketsUnavailable();
+    Objects.requireNonNull(ws, "ws");
+    if (!(ws instanceof EdgeWebSocket edge)) {
+      throw new IllegalArgumentException(
+          "acceptWebSocket needs the WebSocket of an upgrade request (request.webSocket()), not "
+              + ws.getClass().getName());
+    }
+    host.acceptSocket(this, edge, ObjectSockets.checkTags(tags));
   }
 
   @Override
   public List<WebSocket> getWebSockets() {
     requireTurn("getWebSockets");
-    return List.of();
+    ObjectSockets s = host.sockets(id);
+    return s == null ? List.of() : s.list(null);
   }
 
   @Override
   public List<WebSocket> getWebSockets(String tag) {
     requireTurn("getWebSockets");
-    return List.of();
+    Objects.requireNonNull(tag, "tag");
+    ObjectSockets s = host.sockets(id);
+    return s == null ? List.of() : s.list(tag);
   }
 
   @Override
   public List<String> getTags(WebSocket ws) {
     requireTurn("getTags");
-    throw new IllegalArgumentException("WebSocket " + ws + " was not accepted by " + describe());
+    ObjectSockets s = host.sockets(id);
+    List<String> tags = s == null ? null : s.tags(ws);
+    if (tags == null) {
+      throw new IllegalArgumentException(
+          "WebSocket " + ws + " is not an open WebSocket accepted by " + describe());
+    }
+    return tags;
   }
 
   @Override
   public void setWebSocketAutoResponse(WebSocketAutoResponse pair) {
     requireTurn("setWebSocketAutoResponse");
-    throw webSocketsUnavailable();
+    autoResponse = pair;
+    ObjectSockets s = host.sockets(id);
+    if (s != null) {
+      s.autoResponse = pair;
+    }
   }
 
   @Override
   public Optional<WebSocketAutoResponse> getWebSocketAutoResponse() {
     requireTurn("getWebSocketAutoResponse");
-    return Optional.empty();
+    ObjectSockets s = host.sockets(id);
+    return Optional.ofNullable(s != null ? s.autoResponse : autoResponse);
   }
 
-  private IllegalStateException webSocketsUnavailable() {
-    return new IllegalStateException(
-        "This runtime has no WebSocket front: serve the application with dobj-http to accept"
-            + " WebSockets");
+  /** The auto-response this activation set, for sockets it accepts. */
+  WebSocketAutoResponse ownAutoResponse() {
+    return autoResponse;
   }
 
   @Override

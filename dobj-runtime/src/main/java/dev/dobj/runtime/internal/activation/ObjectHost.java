@@ -54,6 +54,8 @@ public final class ObjectHost {
   private final Constructor<? extends DurableObject> constructor;
   private final ConcurrentHashMap<DurableObjectId, Activation> live = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Method, Dispatch> dispatch = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<DurableObjectId, ObjectSockets> sockets =
+      new ConcurrentHashMap<>();
   private volatile Map<String, Dispatch> byKey;
   private volatile Env env;
   private volatile boolean closed;
@@ -167,21 +169,87 @@ public final class ObjectHost {
     }
 
     private void deliver(String idHex, AlarmEvent e) {
-      DurableObjectId id = key.idFromString(idHex);
-      for (int attempt = 0; ; attempt++) {
-        Activation a = activate(id);
-        try {
-          if (a.deliverAsync(e)) {
-            return;
-          }
-        } catch (DurableObjectException broken) {
-          if (attempt > 3) {
-            e.failDelivery(broken);
-            return;
-          }
+      try {
+        deliverEvent(key.idFromString(idHex), e);
+      } catch (DurableObjectException broken) {
+        e.failDelivery(broken);
+      }
+    }
+  }
+
+  /**
+   * Queues {@code e} for the object {@code id}, constructing it if it is not in memory (an event
+   * nobody waits for: an alarm, a WebSocket event).
+   *
+   * @throws DurableObjectException if it cannot be delivered (the runtime closed, repeated resets,
+   *     overload)
+   */
+  void deliverEvent(DurableObjectId id, Event e) {
+    for (int attempt = 0; ; attempt++) {
+      Activation a = activate(id);
+      try {
+        if (a.deliverAsync(e)) {
+          return;
+        }
+      } catch (DurableObjectException broken) {
+        if (attempt > 3 || broken.overloaded()) {
+          throw broken;
         }
       }
     }
+  }
+
+  // ---- WebSockets ----------------------------------------------------------------------------
+
+  /** Accepts {@code ws} for the object of {@code a}. */
+  void acceptSocket(
+      Activation a, dev.dobj.spi.websocket.EdgeWebSocket ws, java.util.List<String> tags) {
+    DurableObjectId id = a.id();
+    while (true) {
+      ObjectSockets s =
+          sockets.computeIfAbsent(id, k -> new ObjectSockets(this, id, a.ownAutoResponse()));
+      if (s.add(ws, tags, a.describe())) {
+        return;
+      }
+      sockets.remove(id, s); // retired while we looked: make a new one
+    }
+  }
+
+  /** The accepted sockets of {@code id}, or null if it has none. */
+  ObjectSockets sockets(DurableObjectId id) {
+    return sockets.get(id);
+  }
+
+  void socketsRetired(DurableObjectId id, ObjectSockets s) {
+    sockets.remove(id, s);
+  }
+
+  /** Closes the sockets of {@code id} (its activation was reset). */
+  void closeSockets(DurableObjectId id, int code, String reason) {
+    ObjectSockets s = sockets.get(id);
+    if (s != null) {
+      s.closeAll(code, reason);
+    }
+  }
+
+  /** How many objects have open accepted WebSockets but no activation in memory. */
+  public int hibernatedCount() {
+    int n = 0;
+    for (DurableObjectId id : sockets.keySet()) {
+      if (!live.containsKey(id)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** How many accepted WebSockets are open in this namespace. */
+  public int openSocketCount() {
+    int n = 0;
+    for (ObjectSockets s : sockets.values()) {
+      n += s.size();
+    }
+    return n;
   }
 
   /** Sets the environment passed to constructors; called once while the runtime is built. */
@@ -209,6 +277,11 @@ public final class ObjectHost {
   /** The live activation of {@code id}, constructing one if there is none. */
   Activation activate(DurableObjectId id) {
     Activation a = live.get(id);
+    if (a != null && a.gate.brokenCause() != null) {
+      // Reset, but its reset has not removed it yet (its callers may hear of the reset first).
+      live.remove(id, a);
+      a = null;
+    }
     if (a == null) {
       if (closed) {
         throw DurableObjectException.reset(
@@ -234,11 +307,15 @@ public final class ObjectHost {
     live.remove(a.id(), a);
   }
 
-  /** Evicts every activation idle for at least the idle timeout. */
+  /**
+   * Evicts every activation idle for at least the idle timeout, or for the hibernation timeout if
+   * its object has open WebSockets (they stay open; the next message constructs it again).
+   */
   public void evictIdle() {
     long now = settings.clock().millis();
     long idle = settings.idleTimeout().toMillis();
-    live.values().removeIf(a -> a.evictIfIdle(now, idle));
+    long hibernate = settings.hibernationTimeout().toMillis();
+    live.values().removeIf(a -> a.evictIfIdle(now, sockets.containsKey(a.id()) ? hibernate : idle));
   }
 
   /** How many activations are running, suspended or have events queued. */
@@ -265,6 +342,9 @@ public final class ObjectHost {
     }
     for (Activation a : live.values()) {
       a.reset(a.resetError(why, null), false);
+    }
+    for (ObjectSockets s : sockets.values()) {
+      s.closeAll(1001, "The Durable Object runtime is shutting down");
     }
   }
 

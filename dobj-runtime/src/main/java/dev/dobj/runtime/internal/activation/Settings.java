@@ -14,6 +14,8 @@ import java.util.random.RandomGenerator;
  * @param random source of unique ids
  * @param jitter source of the random jitter added to alarm retries
  * @param idleTimeout how long an idle object stays in memory
+ * @param hibernationTimeout how long an idle object whose only connections are accepted WebSockets
+ *     stays in memory before it hibernates
  * @param criticalSectionTimeout how long a critical section (and a constructor) may run
  * @param maxQueuedEvents events that may wait per object before calls are refused as overloaded
  * @param maxQueueWait how long an event may wait in an object's queue before it is dropped as
@@ -26,6 +28,7 @@ public record Settings(
     SecureRandom random,
     RandomGenerator jitter,
     Duration idleTimeout,
+    Duration hibernationTimeout,
     Duration criticalSectionTimeout,
     int maxQueuedEvents,
     Duration maxQueueWait,
