@@ -29,9 +29,9 @@ import sun.misc.Signal;
  * was cut, and the operating system releases the data directory's lock.
  *
  * <p>A shutdown hook remains for exits the command did not ask for ({@code System.exit} in an app's
- * code, SIGHUP, signals the JVM keeps under {@code -Xrs}): it runs the same stop, bounded the same
- * way. A signal that was ignored when the JVM started (under {@code nohup}, or {@code &} in a shell
- * without job control) stays ignored.
+ * code, SIGHUP): it runs the same stop, bounded the same way. A signal that was ignored when the
+ * JVM started (under {@code nohup}, or {@code &} in a shell without job control) stays ignored;
+ * under {@code -Xrs} SIGINT and SIGTERM keep their default action (the process ends at once).
  *
  * <p>Threads: {@link #signal} runs on a thread the JVM starts for each signal, {@link #awaitThen}
  * on the command's thread, {@link #jvmExiting} on the hook's thread. The state is published through
@@ -70,7 +70,7 @@ final class SignalShutdown implements Shutdown {
       try {
         Signal.handle(new Signal(name), s -> shutdown.signal(s.getName(), s.getNumber()));
       } catch (IllegalArgumentException keptByTheJvm) {
-        // -Xrs, or a system without this signal: the JVM's own handling runs the shutdown hook.
+        // -Xrs, or a system without this signal: it keeps its default action.
       }
     }
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown::jvmExiting, "dobj-shutdown"));
