@@ -114,7 +114,10 @@ final class SignalShutdown implements Shutdown {
     halt(r.exitCode());
   }
 
-  /** The JVM is exiting (the shutdown hook): runs the stop unless it ran, and waits for it. */
+  /**
+   * The JVM is exiting (the shutdown hook): runs the stop on this thread unless it ran, waits for
+   * it, then lets the command's thread return (in a real exit, the JVM halts before it matters).
+   */
   void jvmExiting() {
     Stop s = stop.get();
     if (s == null) {
@@ -122,8 +125,8 @@ final class SignalShutdown implements Shutdown {
       return;
     }
     request.compareAndSet(null, new Request("exit", CliException.FAILED));
-    asked.countDown();
     finish(s.task());
+    asked.countDown();
   }
 
   /** The stop itself, run once by whichever thread comes first. */
