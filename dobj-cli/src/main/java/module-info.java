@@ -6,6 +6,8 @@ module dev.dobj.cli {
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.dataformat.toml;
+  // sun.misc.Signal: SIGINT and SIGTERM are handled, not left to shutdown hooks (SignalShutdown).
+  requires jdk.unsupported;
 
   // picocli sets the annotated fields of the commands.
   opens dev.dobj.cli to

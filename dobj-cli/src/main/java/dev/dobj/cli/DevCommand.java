@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code dobj dev [APP_DIR] [--port N] [--host H] [--data DIR] [--durability fsync|os]}: serves the
  * app in {@code APP_DIR} (its {@code dobj.toml}) until SIGINT or SIGTERM, its objects' storage in
- * the data directory.
+ * the data directory. The signal stops it as {@link DevServer#close()} describes, within {@link
+ * DevServer#STOP_LIMIT}; the exit code is then 130 (SIGINT) or 143 (SIGTERM).
  */
 @Command(
     name = "dev",
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Serve an app locally: its Worker over HTTP, its Durable Objects in this process.",
       "Reads APP_DIR/dobj.toml; loads classes from APP_DIR/target/classes and"
-          + " APP_DIR/target/dependency/*.jar. Stop with Ctrl-C."
+          + " APP_DIR/target/dependency/*.jar. Stop with Ctrl-C or SIGTERM (a second one exits"
+          + " at once)."
     })
 final class DevCommand implements Callable<Integer> {
   @Parameters(
@@ -111,13 +113,14 @@ final class DevCommand implements Callable<Integer> {
             + AppConfig.durabilityName(settings.durability())
             + ")");
     out.flush();
-    shutdown.awaitThen(
+    return shutdown.awaitThen(
+        "dobj dev",
+        DevServer.STOP_LIMIT,
         () -> {
           server.close();
           out.println("dobj dev: stopped");
           out.flush();
         });
-    return 0;
   }
 
   /** The configuration with the command-line options in place of the file's settings. */

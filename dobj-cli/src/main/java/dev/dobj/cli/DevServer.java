@@ -7,20 +7,33 @@ import dev.dobj.sqlite.SqliteStorageEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 
 /**
  * An app being served by {@code dobj dev}: its Durable Objects in a runtime of this JVM, their
  * storage in a {@link SqliteStorageEngine} on the data directory, its Worker behind an {@link
  * HttpFront}. The composition root of the local server.
  *
- * <p>{@link #close()} stops in the reverse order of start: HTTP first (no new requests, requests in
- * flight finish within the front's grace period), then the runtime (live objects are reset, so a
- * turn still running fails with a reset error instead of writing to closed storage; the runtime
- * then closes the storage engine, which waits for pending commits), then the data directory's lock,
- * then the app's class loader. Thread-safe to close from a shutdown hook while the starting thread
- * waits.
+ * <p>{@link #close()} stops in the reverse order of start: HTTP first (no new connections; requests
+ * in flight get {@link #STOP_GRACE_PERIOD} to finish, and those still running then are aborted),
+ * then the runtime (live objects are reset, so a turn still running fails with a reset error and
+ * its open batch is rolled back instead of written to closed storage; the runtime then closes the
+ * storage engine, which lands the commits already handed to it), then the data directory's lock,
+ * then the app's class loader. A request answered 200 had its writes committed before the answer
+ * left (the output gate), so nothing acknowledged is lost; a request cut by the stop may or may not
+ * have written. Thread-safe to close from another thread than the one that started it.
  */
 final class DevServer implements AutoCloseable {
+  /** How long {@link #close()} lets HTTP requests in flight finish. */
+  static final Duration STOP_GRACE_PERIOD = HttpFront.DEFAULT_STOP_GRACE_PERIOD;
+
+  /**
+   * How long {@link #close()} may take in all before the process gives up on it: the grace period,
+   * then closing the runtime and storage, which takes milliseconds unless a turn is stuck inside a
+   * storage call (a SQL query that never ends holds its database) or the disk hangs.
+   */
+  static final Duration STOP_LIMIT = STOP_GRACE_PERIOD.plusSeconds(10);
+
   private final AppClasses classes;
   private final DataDirectoryLock dataLock;
   private final DurableObjectRuntime runtime;
@@ -94,6 +107,7 @@ final class DevServer implements AutoCloseable {
           HttpFront.builder(worker, runtime.env())
               .host(settings.host())
               .port(settings.port())
+              .stopGracePeriod(STOP_GRACE_PERIOD)
               .start();
       return new DevServer(classes, dataLock, runtime, front);
     } catch (UncheckedIOException | IllegalStateException e) {
@@ -134,8 +148,8 @@ final class DevServer implements AutoCloseable {
   }
 
   /**
-   * Stops HTTP (in-flight requests finish), closes the runtime and with it the storage, releases
-   * the data directory and the app's classes.
+   * Stops HTTP (in-flight requests finish, or are aborted after {@link #STOP_GRACE_PERIOD}), closes
+   * the runtime and with it the storage, releases the data directory and the app's classes.
    */
   @Override
   public void close() {

@@ -10,8 +10,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code dobj} command. Exit codes: 0 done, 1 failed to run (e.g. the port is taken), 2 usage
- * or configuration error. Errors are one line on stderr, without a stack trace; only an unexpected
- * failure (a bug) prints one.
+ * or configuration error, 130 stopped by SIGINT, 143 stopped by SIGTERM. Errors are one line on
+ * stderr, without a stack trace; only an unexpected failure (a bug) prints one.
  */
 @Command(
     name = "dobj",
@@ -28,7 +28,7 @@ public final class Main implements Callable<Integer> {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
-    System.exit(run(args, out, err, Shutdown.jvm()));
+    System.exit(run(args, out, err, Shutdown.jvm(out, err)));
   }
 
   /** Runs the command with {@code args}; returns the exit code. */

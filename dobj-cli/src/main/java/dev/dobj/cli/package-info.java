@@ -9,6 +9,7 @@
  * errors); errors the user can fix are one line naming the cause (a {@code dobj.toml} error names
  * its key and line) and exit with code 2, failures to run exit with 1, and nothing else ends the
  * process except SIGINT or SIGTERM, which stop the server cleanly (HTTP first, then the runtime,
- * which closes the storage).
+ * which closes the storage) and exit with 130 or 143; a second signal, or a stop still running
+ * after its limit, halts the process at once ({@code SignalShutdown}).
  */
 package dev.dobj.cli;

@@ -295,7 +295,7 @@ class DevCommandTest {
             args,
             new PrintWriter(out),
             new PrintWriter(err),
-            stop -> {
+            (command, limit, stop) -> {
               throw new AssertionError("the command should have failed before serving");
             });
     return new Result(code, out.toString(), err.toString().replace(System.lineSeparator(), "\n"));
@@ -353,7 +353,7 @@ class DevCommandTest {
     private final CountDownLatch fired = new CountDownLatch(1);
 
     @Override
-    public void awaitThen(Runnable stop) {
+    public int awaitThen(String command, Duration limit, Runnable stop) {
       try {
         if (!fired.await(60, TimeUnit.SECONDS)) {
           throw new AssertionError("the test never fired the shutdown signal");
@@ -363,6 +363,7 @@ class DevCommandTest {
         throw new AssertionError("interrupted waiting for the shutdown signal", e);
       }
       stop.run();
+      return 0;
     }
 
     void fire() {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -17,6 +18,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves a {@link Worker} over HTTP/1.1: every request becomes a {@link dev.dobj.fetch.Request},
@@ -50,12 +53,15 @@ import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
  *       on the socket becomes the object's {@code webSocketMessage}/{@code webSocketClose}/{@code
  *       webSocketError} events.
  *   <li>{@link #close()} stops accepting connections at once and lets requests in flight finish for
- *       up to {@link Builder#stopGracePeriod}; requests still running then are aborted.
+ *       up to {@link Builder#stopGracePeriod}; requests still running then are aborted (their
+ *       connections closed, a warning logged), and {@code close()} returns.
  * </ul>
  *
  * <p>Thread-safe. Built and started by {@link Builder#start()}; closed once.
  */
 public final class HttpFront implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpFront.class);
+
   /** The address it listens on by default: loopback only. */
   public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -81,13 +87,23 @@ public final class HttpFront implements AutoCloseable {
   private final ServerConnector connector;
   private final ExecutorService virtualThreads;
   private final String host;
+  private final Duration stopGracePeriod;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private HttpFront(Server server, ServerConnector connector, ExecutorService virtualThreads) {
+  /** The URL while serving; {@link #url()} of a stopped connector has no port. */
+  private final URI servedUrl;
+
+  private HttpFront(
+      Server server,
+      ServerConnector connector,
+      ExecutorService virtualThreads,
+      Duration stopGracePeriod) {
     this.server = server;
     this.connector = connector;
     this.virtualThreads = virtualThreads;
     this.host = connector.getHost();
+    this.stopGracePeriod = stopGracePeriod;
+    this.servedUrl = url();
   }
 
   /**
@@ -118,7 +134,9 @@ public final class HttpFront implements AutoCloseable {
 
   /**
    * Stops accepting connections, waits up to the grace period for requests in flight, aborts the
-   * rest, and releases the port. Idempotent; returns once the server has stopped.
+   * rest, and releases the port. Idempotent; returns once the server has stopped. Requests aborted
+   * at the end of the grace period are not a failure: their clients see the connection close, and a
+   * warning is logged. The Worker calls behind them are not interrupted; they end on their own.
    *
    * @throws IllegalStateException if the server fails to stop (the cause is attached)
    */
@@ -129,8 +147,14 @@ public final class HttpFront implements AutoCloseable {
     }
     try {
       server.stop();
+    } catch (TimeoutException e) {
+      // Jetty stops everything, then reports that the graceful wait ran out: requests were aborted.
+      LOG.warn(
+          "HTTP server on {}: requests still running after the {} ms grace period were aborted",
+          servedUrl,
+          stopGracePeriod.toMillis());
     } catch (Exception e) {
-      throw new IllegalStateException("HTTP server on " + url() + " failed to stop", e);
+      throw new IllegalStateException("HTTP server on " + servedUrl + " failed to stop", e);
     } finally {
       virtualThreads.shutdown();
     }
@@ -320,7 +344,7 @@ public final class HttpFront implements AutoCloseable {
         throw new IllegalStateException(
             "HTTP server on " + host + ":" + port + " failed to start: " + e.getMessage(), e);
       }
-      return new HttpFront(server, connector, virtualThreads);
+      return new HttpFront(server, connector, virtualThreads, stopGracePeriod);
     }
 
     private static void stopQuietly(Server server, ExecutorService threads, Exception cause) {

@@ -480,6 +480,37 @@ class HttpFrontTest {
   }
 
   @Test
+  void close_abortsARequestStillRunningAfterTheGracePeriod_andReturns() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    HttpFront front =
+        start(
+            b -> b.stopGracePeriod(Duration.ofMillis(100)),
+            (request, env) -> {
+              entered.countDown();
+              await(release, "the test to release the stuck request");
+              return Response.ok("too late");
+            });
+    int port = front.port();
+    try {
+      CompletableFuture<HttpResponse<String>> stuck =
+          client.sendAsync(
+              HttpRequest.newBuilder(front.url()).timeout(WAIT).build(), BodyHandlers.ofString());
+      await(entered, "the request to reach the Worker");
+
+      CompletableFuture.runAsync(front::close).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+      awaitRefused(port);
+      assertThat(stuck)
+          .failsWithin(WAIT)
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withCauseInstanceOf(IOException.class);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void builder_refusesBadSettings() {
     HttpFront.Builder b = HttpFront.builder((request, env) -> ok(), runtime.env());
 
