@@ -17,7 +17,8 @@ public interface RateLimiter {
    * @param tokens how many tokens to take, from 1 to the capacity
    * @param nowMillis the caller's time, in epoch milliseconds
    * @throws IllegalArgumentException if {@code tokens} is out of range (the bucket could never
-   *     answer yes) or {@code nowMillis} is not after the epoch
+   *     answer yes) or {@code nowMillis} is not after the epoch; through a stub, the caller sees a
+   *     {@code DurableObjectException} with {@code remote()} true and this message
    */
   Decision take(int tokens, long nowMillis);
 
