@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -21,8 +22,9 @@ import java.util.function.Consumer;
  * owner turns it into the object's events.
  *
  * <p>The same instance is the object's handle for the socket's whole life, across hibernation: its
- * attachment lives here, not in the object. Thread-safe: state changes are guarded by the
- * instance's lock; the attachment is volatile.
+ * attachment lives here, not in the object. Thread-safe: state, owner, connection and the queue of
+ * early sends are guarded by {@code lock} (a ReentrantLock: nothing blocks while it is held, and it
+ * never pins a virtual thread); the attachment is volatile.
  */
 public final class EdgeWebSocket implements WebSocket {
   /** Cloudflare's limit on a serialized attachment. */
@@ -61,6 +63,7 @@ public final class EdgeWebSocket implements WebSocket {
     <T> T decodeAttachment(byte[] bytes, Class<T> type);
   }
 
+  private final ReentrantLock lock = new ReentrantLock();
   private final String description;
   private ReadyState state = ReadyState.CONNECTING;
   private Owner owner;
@@ -86,23 +89,33 @@ public final class EdgeWebSocket implements WebSocket {
    *
    * @throws IllegalStateException if it was already accepted or is closed
    */
-  public synchronized void accept(Owner owner) {
-    Objects.requireNonNull(owner, "owner");
-    if (this.owner != null) {
-      throw new IllegalStateException(
-          "WebSocket " + description + " was already accepted; accept it once");
+  public void accept(Owner owner) {
+    lock.lock();
+    try {
+      Objects.requireNonNull(owner, "owner");
+      if (this.owner != null) {
+        throw new IllegalStateException(
+            "WebSocket " + description + " was already accepted; accept it once");
+      }
+      if (state != ReadyState.CONNECTING) {
+        throw new IllegalStateException(
+            "WebSocket " + description + " is " + state + " and cannot be accepted");
+      }
+      this.owner = owner;
+      this.state = ReadyState.OPEN;
+    } finally {
+      lock.unlock();
     }
-    if (state != ReadyState.CONNECTING) {
-      throw new IllegalStateException(
-          "WebSocket " + description + " is " + state + " and cannot be accepted");
-    }
-    this.owner = owner;
-    this.state = ReadyState.OPEN;
   }
 
   /** Whether an object accepted it. */
-  public synchronized boolean accepted() {
-    return owner != null;
+  public boolean accepted() {
+    lock.lock();
+    try {
+      return owner != null;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Puts {@code message} on the wire (or queues it until the connection opens). */
@@ -123,7 +136,8 @@ public final class EdgeWebSocket implements WebSocket {
 
   private void onConnection(Consumer<WebSocketConnection> action) {
     WebSocketConnection c;
-    synchronized (this) {
+    lock.lock();
+    try {
       if (state == ReadyState.CLOSED) {
         return;
       }
@@ -132,6 +146,8 @@ public final class EdgeWebSocket implements WebSocket {
         pending.add(action);
         return;
       }
+    } finally {
+      lock.unlock();
     }
     action.accept(c);
   }
@@ -147,7 +163,8 @@ public final class EdgeWebSocket implements WebSocket {
   public void open(WebSocketConnection connection) {
     Objects.requireNonNull(connection, "connection");
     List<Consumer<WebSocketConnection>> queued;
-    synchronized (this) {
+    lock.lock();
+    try {
       if (owner == null) {
         throw new IllegalStateException("WebSocket " + description + " was not accepted");
       }
@@ -157,6 +174,8 @@ public final class EdgeWebSocket implements WebSocket {
       this.connection = connection;
       queued = pending;
       pending = null;
+    } finally {
+      lock.unlock();
     }
     for (Consumer<WebSocketConnection> action : queued) {
       action.accept(connection);
@@ -166,11 +185,14 @@ public final class EdgeWebSocket implements WebSocket {
   /** A message arrived from the peer. */
   public void received(WebSocketMessage message) {
     Owner o;
-    synchronized (this) {
+    lock.lock();
+    try {
       if (state == ReadyState.CLOSED) {
         return;
       }
       o = owner;
+    } finally {
+      lock.unlock();
     }
     if (o != null) {
       o.received(this, message);
@@ -181,7 +203,8 @@ public final class EdgeWebSocket implements WebSocket {
   public void closed(int code, String reason, boolean wasClean) {
     Owner o;
     boolean byPeer;
-    synchronized (this) {
+    lock.lock();
+    try {
       if (state == ReadyState.CLOSED) {
         return;
       }
@@ -189,6 +212,8 @@ public final class EdgeWebSocket implements WebSocket {
       byPeer = !closeSent;
       pending = List.of();
       o = owner;
+    } finally {
+      lock.unlock();
     }
     if (o != null) {
       o.closed(this, code, reason == null ? "" : reason, wasClean, byPeer);
@@ -198,13 +223,16 @@ public final class EdgeWebSocket implements WebSocket {
   /** The connection failed; it is closed. Reported once, instead of {@link #closed}. */
   public void failed(Throwable error) {
     Owner o;
-    synchronized (this) {
+    lock.lock();
+    try {
       if (state == ReadyState.CLOSED) {
         return;
       }
       state = ReadyState.CLOSED;
       pending = List.of();
       o = owner;
+    } finally {
+      lock.unlock();
     }
     if (o != null) {
       o.failed(this, error);
@@ -226,16 +254,21 @@ public final class EdgeWebSocket implements WebSocket {
     ownerForSend().send(this, new WebSocketMessage.Binary(data));
   }
 
-  private synchronized Owner ownerForSend() {
-    if (owner == null) {
-      throw new IllegalStateException(
-          "WebSocket " + description + " was not accepted: call ctx.acceptWebSocket(ws) first");
+  private Owner ownerForSend() {
+    lock.lock();
+    try {
+      if (owner == null) {
+        throw new IllegalStateException(
+            "WebSocket " + description + " was not accepted: call ctx.acceptWebSocket(ws) first");
+      }
+      if (state != ReadyState.OPEN) {
+        throw new IllegalStateException(
+            "WebSocket " + description + " is " + state + "; messages can only be sent while OPEN");
+      }
+      return owner;
+    } finally {
+      lock.unlock();
     }
-    if (state != ReadyState.OPEN) {
-      throw new IllegalStateException(
-          "WebSocket " + description + " is " + state + "; messages can only be sent while OPEN");
-    }
-    return owner;
   }
 
   @Override
@@ -255,7 +288,8 @@ public final class EdgeWebSocket implements WebSocket {
               + " UTF-8 bytes");
     }
     Owner o;
-    synchronized (this) {
+    lock.lock();
+    try {
       if (owner == null) {
         throw new IllegalStateException(
             "WebSocket " + description + " was not accepted: call ctx.acceptWebSocket(ws) first");
@@ -266,13 +300,20 @@ public final class EdgeWebSocket implements WebSocket {
       state = ReadyState.CLOSING;
       closeSent = true;
       o = owner;
+    } finally {
+      lock.unlock();
     }
     o.close(this, code, r);
   }
 
   @Override
-  public synchronized ReadyState readyState() {
-    return state;
+  public ReadyState readyState() {
+    lock.lock();
+    try {
+      return state;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
@@ -282,8 +323,11 @@ public final class EdgeWebSocket implements WebSocket {
       return;
     }
     Owner o;
-    synchronized (this) {
+    lock.lock();
+    try {
       o = owner;
+    } finally {
+      lock.unlock();
     }
     if (o == null) {
       throw new IllegalStateException(
@@ -309,8 +353,11 @@ public final class EdgeWebSocket implements WebSocket {
       return Optional.empty();
     }
     Owner o;
-    synchronized (this) {
+    lock.lock();
+    try {
       o = owner;
+    } finally {
+      lock.unlock();
     }
     return Optional.of(o.decodeAttachment(bytes, type));
   }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * of the turn that sends them; messages, closes and errors from the peer become events of the
  * object; a fixed auto-response is answered here without waking the object.
  *
- * <p>Thread-safety: the socket map and {@code retired} are guarded by this instance's lock; the
- * auto-response is volatile. An instance is retired (and removed from the host) when its last
- * socket closes; a retired instance accepts nothing, so the host makes a new one.
+ * <p>Thread-safety: the socket map and {@code retired} are guarded by {@code lock} (held only for
+ * map updates, never while sending or delivering); the auto-response is volatile. An instance is
+ * retired (and removed from the host) when its last socket closes; a retired instance accepts
+ * nothing, so the host makes a new one.
  */
 final class ObjectSockets implements EdgeWebSocket.Owner {
   private static final Logger LOG = LoggerFactory.getLogger(ObjectSockets.class);
@@ -39,6 +41,7 @@ final class ObjectSockets implements EdgeWebSocket.Owner {
   /** At most this many accepted sockets per object (Cloudflare's limit). */
   static final int MAX_SOCKETS = 32_768;
 
+  private final ReentrantLock lock = new ReentrantLock();
   private final ObjectHost host;
   private final DurableObjectId id;
   private final LinkedHashMap<EdgeWebSocket, List<String>> open = new LinkedHashMap<>();
@@ -92,7 +95,8 @@ final class ObjectSockets implements EdgeWebSocket.Owner {
    * @throws IllegalStateException if the object already has the maximum number of sockets
    */
   boolean add(EdgeWebSocket ws, List<String> tags, String describe) {
-    synchronized (this) {
+    lock.lock();
+    try {
       if (retired) {
         return false;
       }
@@ -108,31 +112,49 @@ final class ObjectSockets implements EdgeWebSocket.Owner {
       ws.accept(this);
       open.put(ws, tags);
       return true;
+    } finally {
+      lock.unlock();
     }
   }
 
-  synchronized List<WebSocket> list(String tag) {
-    List<WebSocket> out = new ArrayList<>(open.size());
-    for (Map.Entry<EdgeWebSocket, List<String>> e : open.entrySet()) {
-      if (tag == null || e.getValue().contains(tag)) {
-        out.add(e.getKey());
+  List<WebSocket> list(String tag) {
+    lock.lock();
+    try {
+      List<WebSocket> out = new ArrayList<>(open.size());
+      for (Map.Entry<EdgeWebSocket, List<String>> e : open.entrySet()) {
+        if (tag == null || e.getValue().contains(tag)) {
+          out.add(e.getKey());
+        }
       }
+      return out;
+    } finally {
+      lock.unlock();
     }
-    return out;
   }
 
   /** The tags of {@code ws}, or null if it is not one of this object's open sockets. */
-  synchronized List<String> tags(WebSocket ws) {
-    return ws instanceof EdgeWebSocket edge ? open.get(edge) : null;
+  List<String> tags(WebSocket ws) {
+    lock.lock();
+    try {
+      return ws instanceof EdgeWebSocket edge ? open.get(edge) : null;
+    } finally {
+      lock.unlock();
+    }
   }
 
-  synchronized int size() {
-    return open.size();
+  int size() {
+    lock.lock();
+    try {
+      return open.size();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Removes {@code ws}; retires this instance when it was the last. */
   private boolean remove(EdgeWebSocket ws) {
-    synchronized (this) {
+    lock.lock();
+    try {
       if (open.remove(ws) == null) {
         return false;
       }
@@ -141,17 +163,22 @@ final class ObjectSockets implements EdgeWebSocket.Owner {
         host.socketsRetired(id, this);
       }
       return true;
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Closes every socket with {@code code} (the object was reset or the runtime is closing). */
   void closeAll(int code, String reason) {
     List<EdgeWebSocket> closing;
-    synchronized (this) {
+    lock.lock();
+    try {
       closing = new ArrayList<>(open.keySet());
       open.clear();
       retired = true;
       host.socketsRetired(id, this);
+    } finally {
+      lock.unlock();
     }
     for (EdgeWebSocket ws : closing) {
       ws.transmitClose(code, reason);
@@ -183,10 +210,13 @@ final class ObjectSockets implements EdgeWebSocket.Owner {
 
   @Override
   public void received(EdgeWebSocket ws, WebSocketMessage message) {
-    synchronized (this) {
+    lock.lock();
+    try {
       if (!open.containsKey(ws)) {
         return; // closed by a reset meanwhile
       }
+    } finally {
+      lock.unlock();
     }
     WebSocketAutoResponse auto = autoResponse;
     if (auto != null
