@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The process {@link SigkillCrashTest} kills: a runtime on the SQLite engine hosting {@link
+ * The process {@link SigkillCrashIT} kills: a runtime on the SQLite engine hosting {@link
  * CrashObject}s, behind a line protocol on plain TCP (one virtual thread per connection).
  *
  * <p>Usage: {@code CrashServer <data dir> <fsync|os> <port> [default|tight]} (port 0: an ephemeral

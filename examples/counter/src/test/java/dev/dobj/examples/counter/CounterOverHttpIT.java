@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The counter app served by a real HttpFront on a free port of 127.0.0.1, its objects' state in a
  * real {@link SqliteStorageEngine} on a temporary folder.
  */
-class CounterOverHttpTest {
+class CounterOverHttpIT {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @TempDir Path data;

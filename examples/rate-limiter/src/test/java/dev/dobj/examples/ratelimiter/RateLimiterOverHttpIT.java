@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * shared by the runtime and the Worker, its buckets in a real {@link SqliteStorageEngine} on a
  * temporary folder. Buckets hold 3 tokens and gain 1 a second, as configured in {@code [vars]}.
  */
-class RateLimiterOverHttpTest {
+class RateLimiterOverHttpIT {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @TempDir Path data;

@@ -65,11 +65,11 @@ import org.junit.jupiter.api.io.TempDir;
  * connection evictions. Everything random is seeded ({@code -Ddobj.crash.seed}); the interleaving
  * of threads is not. The ledger of acknowledgements is checked in full after the last restart.
  *
- * <p>Run: {@code ./mvnw -pl dobj-runtime -am test -Dtest=SigkillCrashTest
+ * <p>Run: {@code ./mvnw -pl dobj-runtime -am verify -Dtest=none -Dit.test=SigkillCrashIT
  * -Dsurefire.failIfNoSpecifiedTests=false} (20 kills); add {@code -Pcrash-long} for 200 kills, or
  * {@code -Ddobj.crash.kills=N}.
  */
-class SigkillCrashTest {
+class SigkillCrashIT {
   private static final int CLIENTS = 8;
   private static final int ALARMS_PER_CYCLE = 3;
   private static final List<String> OBJECTS =
@@ -163,7 +163,7 @@ class SigkillCrashTest {
             stats.alarmsChecked,
             stats.alarmsFiredAfterRestart);
     reporter.publishEntry("crash-summary", summary);
-    org.slf4j.LoggerFactory.getLogger(SigkillCrashTest.class).info(summary);
+    org.slf4j.LoggerFactory.getLogger(SigkillCrashIT.class).info(summary);
     assertThat(stats.kills).isEqualTo(kills);
     assertThat(stats.ackedIncs.get()).as("acknowledged INCs").isPositive();
     assertThat(stats.ackedBatches.get()).as("acknowledged BATCHes").isPositive();

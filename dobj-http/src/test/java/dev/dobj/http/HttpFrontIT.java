@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Test;
  * HttpFront over real sockets on 127.0.0.1: what a client sends reaches the Worker intact, what the
  * Worker answers reaches the client intact, bodies stream, and the limits answer with their status.
  */
-class HttpFrontTest {
+class HttpFrontIT {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private DurableObjectRuntime runtime;

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * WebSockets over real sockets: a JDK WebSocket client, the Jetty front, a Worker that forwards the
  * upgrade with {@code stub.fetch}, and an object that accepts it with the hibernation API.
  */
-class WebSocketFrontTest {
+class WebSocketFrontIT {
   private static final List<String> EVENTS = new CopyOnWriteArrayList<>();
   private static final AtomicInteger CONSTRUCTED = new AtomicInteger();
 
