@@ -30,11 +30,15 @@ public final class SqlCounterObject extends DurableObject implements Counter {
 
   @Override
   public CounterValue increment() {
-    sql.exec(
-        "INSERT INTO counter (id, value) VALUES (1, 1)"
-            + " ON CONFLICT (id) DO UPDATE SET value = value + 1");
+    // One statement: the upsert answers the new value (RETURNING).
     return new CounterValue(
-        name(), value(sql.exec("SELECT value FROM counter WHERE id = 1").one()));
+        name(),
+        value(
+            sql.exec(
+                    "INSERT INTO counter (id, value) VALUES (1, 1)"
+                        + " ON CONFLICT (id) DO UPDATE SET value = value + 1"
+                        + " RETURNING value")
+                .one()));
   }
 
   @Override
