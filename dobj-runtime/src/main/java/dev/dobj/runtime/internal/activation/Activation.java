@@ -316,15 +316,16 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   /** As {@link #reset(DurableObjectException)}; {@code log} false when the runtime closes. */
   void reset(DurableObjectException cause, boolean log) {
     if (gate.breakWith(cause)) {
+      // Close the sockets before a fresh activation can exist, so none it accepts is closed.
+      host.closeSockets(
+          id,
+          log ? 1011 : 1001,
+          log ? "Durable Object reset" : "The Durable Object runtime is shutting down");
       host.forget(this);
       ObjectStorage s = storage;
       if (s != null) {
         s.close(copyOf(cause));
       }
-      host.closeSockets(
-          id,
-          log ? 1011 : 1001,
-          log ? "Durable Object reset" : "The Durable Object runtime is shutting down");
       if (log) {
         LOG.warn("Durable Object {} reset: {}", describe(), cause.getMessage(), cause.getCause());
       }
