@@ -25,6 +25,14 @@ final class StoreFixtures {
         env.var("probe").orElse("default"), k -> new CopyOnWriteArrayList<>());
   }
 
+  private static final Map<String, java.util.concurrent.CountDownLatch> GATES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Lets the turns blocked in {@code block(gate)} go on. */
+  static void open(String gate) {
+    GATES.computeIfAbsent(gate, g -> new java.util.concurrent.CountDownLatch(1)).countDown();
+  }
+
   record Item(String name, long count, List<String> tags) {}
 
   interface Store {
@@ -89,6 +97,9 @@ final class StoreFixtures {
 
     /** Adds {@code entry} to the test's log; writes nothing. */
     void note(String entry);
+
+    /** Holds the object's turn until the test calls {@link StoreFixtures#open}; writes nothing. */
+    void block(String gate);
 
     /** Writes, then calls {@code other}.put(k, v) asynchronously and waits for it. */
     void writeThenCallOut(dev.dobj.DurableObjectStub<Store> other, String key, String value);
@@ -282,6 +293,15 @@ final class StoreFixtures {
     @Override
     public void note(String entry) {
       log.add(entry);
+    }
+
+    @Override
+    public void block(String gate) {
+      try {
+        GATES.computeIfAbsent(gate, g -> new java.util.concurrent.CountDownLatch(1)).await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
 
     @Override
