@@ -192,9 +192,18 @@ class InspectCommandsIT {
                 .out())
         .isEqualTo("deleted value\n");
     assertThat(
-            cli("objects", "COUNTER", "--app", COUNTER.toString(), "--data", data, "--json").out())
-        .as("deleting the only key leaves the object without storage")
-        .isEqualTo("[]\n");
+            cli(
+                    "storage",
+                    "COUNTER",
+                    "a",
+                    "get",
+                    "value",
+                    "--app",
+                    COUNTER.toString(),
+                    "--data",
+                    data)
+                .out())
+        .isEqualTo("(not found)\n");
   }
 
   private record Result(int code, String out, String err) {}
