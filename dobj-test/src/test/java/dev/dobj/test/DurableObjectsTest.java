@@ -66,6 +66,8 @@ class DurableObjectsTest {
         });
     assertThat(a.call().read("k")).isEqualTo("written inside");
 
+    awaitIdle(runtime, "NOTES");
+
     clock.advance(Duration.ofSeconds(61));
     runtime.evictIdleObjects();
     assertThat(runtime.liveObjects("NOTES")).isZero();
@@ -204,6 +206,7 @@ class DurableObjectsTest {
     long at = clock.instant().plus(Duration.ofHours(1)).toEpochMilli();
     notes.getByName("a").call().alarmAt(at);
     notes.getByName("b").call().put("k", "v");
+    awaitIdle(runtime, "NOTES");
     clock.advance(Duration.ofSeconds(61));
     runtime.evictIdleObjects();
     notes.getByName("b").call().read("k"); // b in memory again, a not
@@ -250,5 +253,18 @@ class DurableObjectsTest {
     java.util.Map<String, String> listed =
         runtime.inspectStorage("NOTES", a, s -> s.list(dev.dobj.storage.ListOptions.ALL));
     assertThat(listed).containsExactly(java.util.Map.entry("k", "\"edited\""));
+  }
+
+  /**
+   * Waits until no object is busy (a turn's commit and gate release end after its caller returns).
+   */
+  private static void awaitIdle(DurableObjectRuntime runtime, String binding) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (runtime.busyObjects(binding) > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(binding + " objects still busy after 10 s");
+      }
+      Thread.onSpinWait();
+    }
   }
 }

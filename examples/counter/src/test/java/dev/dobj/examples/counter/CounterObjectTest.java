@@ -70,10 +70,25 @@ class CounterObjectTest {
   void sqlCounter_keepsItsValue_acrossEviction(DurableObjectRuntime runtime, ManualClock clock) {
     sqlCounters.getByName("a").call().increment();
 
+    awaitIdle(runtime, "SQL_COUNTER");
+
     clock.advance(Duration.ofSeconds(71)); // past the idle timeout: the sweep evicts it
     runtime.evictIdleObjects();
     assertThat(runtime.liveObjects("SQL_COUNTER")).isZero();
 
     assertThat(sqlCounters.getByName("a").call().increment().value()).isEqualTo(2);
+  }
+
+  /**
+   * Waits until no object is busy (a turn's commit and gate release end after its caller returns).
+   */
+  private static void awaitIdle(DurableObjectRuntime runtime, String binding) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (runtime.busyObjects(binding) > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(binding + " objects still busy after 10 s");
+      }
+      Thread.onSpinWait();
+    }
   }
 }
