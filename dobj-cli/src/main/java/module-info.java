@@ -8,6 +8,9 @@ module dev.dobj.cli {
   requires com.fasterxml.jackson.dataformat.toml;
   // sun.misc.Signal: SIGINT and SIGTERM are handled, not left to shutdown hooks (SignalShutdown).
   requires jdk.unsupported;
+  // The admin endpoint of dobj dev (loopback) and its client (dobj objects, dobj storage).
+  requires jdk.httpserver;
+  requires java.net.http;
 
   // picocli sets the annotated fields of the commands.
   opens dev.dobj.cli to

@@ -58,4 +58,21 @@ public interface DurableObjectNamespace<T> {
    * ids of any other jurisdiction (or none).
    */
   DurableObjectNamespace<T> jurisdiction(Jurisdiction jurisdiction);
+
+  /**
+   * The ids of this namespace's objects that have durable state (a key, a SQL table, an alarm),
+   * ordered by their string form, one page as {@code options} says. An id carries its name ({@link
+   * DurableObjectId#name()}) when the object was reached by name and persisted it. Objects that
+   * never wrote are not listed; an object whose storage was deleted with {@code deleteAll()}
+   * disappears. Beyond Cloudflare, which cannot list ids. Reading the names opens the listed
+   * objects' storage (not their instances), so a page costs about one file open per id.
+   *
+   * @throws IllegalArgumentException if {@code options.startAfter()} is not 64 hex digits
+   */
+  java.util.List<DurableObjectId> listIds(ListIdsOptions options);
+
+  /** Every id with durable state; same as {@code listIds(ListIdsOptions.ALL)}. */
+  default java.util.List<DurableObjectId> listIds() {
+    return listIds(ListIdsOptions.ALL);
+  }
 }

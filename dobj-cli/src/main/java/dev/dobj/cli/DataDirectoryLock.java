@@ -88,6 +88,25 @@ final class DataDirectoryLock implements AutoCloseable {
     }
   }
 
+  /**
+   * As {@link #acquire}, but empty when another server holds the lock (then it serves the data
+   * directory, and tools must go through it).
+   *
+   * @throws CliException (exit code 1) if the directory cannot be created or the file opened
+   */
+  static Optional<DataDirectoryLock> acquireUnlessInUse(Path dataDir) throws CliException {
+    try {
+      return Optional.of(acquire(dataDir));
+    } catch (CliException e) {
+      if (e.getMessage().contains(IN_USE)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private static final String IN_USE = " is in use by another dobj dev";
+
   /** The lock, or null if another process holds it; this JVM holding it counts as another. */
   private static FileLock tryLock(FileChannel channel) throws IOException {
     try {
@@ -102,7 +121,7 @@ final class DataDirectoryLock implements AutoCloseable {
         CliException.FAILED,
         "the data directory "
             + dataDir
-            + " is in use by another dobj dev"
+            + IN_USE
             + holder(file).map(pid -> " (process " + pid + ")").orElse("")
             + "; stop it, or serve with another --data");
   }

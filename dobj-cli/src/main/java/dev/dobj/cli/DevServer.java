@@ -38,12 +38,15 @@ final class DevServer implements AutoCloseable {
   private final DataDirectoryLock dataLock;
   private final DurableObjectRuntime runtime;
   private final HttpFront front;
+  private final AdminEndpoint admin;
 
   private DevServer(
       AppClasses classes,
       DataDirectoryLock dataLock,
       DurableObjectRuntime runtime,
-      HttpFront front) {
+      HttpFront front,
+      AdminEndpoint admin) {
+    this.admin = admin;
     this.classes = classes;
     this.dataLock = dataLock;
     this.runtime = runtime;
@@ -109,7 +112,14 @@ final class DevServer implements AutoCloseable {
               .port(settings.port())
               .stopGracePeriod(STOP_GRACE_PERIOD)
               .start();
-      return new DevServer(classes, dataLock, runtime, front);
+      AdminEndpoint admin;
+      try {
+        admin = AdminEndpoint.start(runtime, settings.dataDir());
+      } catch (UncheckedIOException e) {
+        front.close();
+        throw e;
+      }
+      return new DevServer(classes, dataLock, runtime, front, admin);
     } catch (UncheckedIOException | IllegalStateException e) {
       CliException failure =
           new CliException(
@@ -154,6 +164,7 @@ final class DevServer implements AutoCloseable {
   @Override
   public void close() {
     try {
+      admin.close();
       front.close();
     } finally {
       try {

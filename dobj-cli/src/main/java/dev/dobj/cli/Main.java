@@ -35,6 +35,8 @@ public final class Main implements Callable<Integer> {
   static int run(String[] args, PrintWriter out, PrintWriter err, Shutdown shutdown) {
     CommandLine cmd = new CommandLine(new Main());
     cmd.addSubcommand("dev", new DevCommand(shutdown));
+    cmd.addSubcommand("objects", new ObjectsCommand());
+    cmd.addSubcommand("storage", new StorageCommand());
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setParameterExceptionHandler(

@@ -5,10 +5,12 @@ import dev.dobj.DurableObjectId;
 import dev.dobj.DurableObjectNamespace;
 import dev.dobj.DurableObjectStub;
 import dev.dobj.Env;
+import dev.dobj.ListIdsOptions;
 import dev.dobj.rpc.codec.References;
 import dev.dobj.rpc.codec.RpcCodec;
 import dev.dobj.rpc.codec.StubReference;
 import dev.dobj.runtime.internal.activation.InboundCalls;
+import dev.dobj.runtime.internal.activation.Inspection;
 import dev.dobj.runtime.internal.activation.Namespace;
 import dev.dobj.runtime.internal.activation.ObjectHost;
 import dev.dobj.runtime.internal.activation.Settings;
@@ -21,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,6 +31,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -222,6 +226,90 @@ public final class DurableObjectRuntime implements AutoCloseable {
       throw new IllegalArgumentException("No Durable Object namespace is bound as " + binding);
     }
     return host.pendingAlarms();
+  }
+
+  // ---- inspection: the test kit and the CLI (beyond Cloudflare) ------------------------------
+
+  /**
+   * Runs {@code turn} inside the object behind {@code stub}, as one of its turns: through its input
+   * gate (after the stub's earlier calls, serialized with the object's other events), constructing
+   * the object if it is not in memory; writes made by {@code turn} commit like any turn's, and its
+   * value is returned once they are durable (output gate). The tool behind the test kit's {@code
+   * runInDurableObject}.
+   *
+   * <pre>{@code
+   * long n = DurableObjectRuntime.runInDurableObject(stub, (CounterObject counter, DurableObjectState ctx) ->
+   *     ctx.storage().get("value", Long.class).orElse(0L));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if {@code stub} is not a stub of a dobj runtime
+   * @throws ClassCastException if the object is not of the class {@code turn} takes
+   * @throws RuntimeException or Error what {@code turn} threw, as it threw it (an assertion error
+   *     fails the test as it would outside)
+   * @throws dev.dobj.DurableObjectException if the object is reset (its constructor threw) or
+   *     overloaded
+   */
+  public static <O extends DurableObject, R> R runInDurableObject(
+      DurableObjectStub<?> stub, ObjectTurn<O, R> turn) {
+    Objects.requireNonNull(stub, "stub");
+    Objects.requireNonNull(turn, "turn");
+    return Inspection.runInside(
+        stub,
+        (instance, ctx) -> {
+          @SuppressWarnings("unchecked")
+          O typed = (O) instance;
+          return turn.run(typed, ctx);
+        });
+  }
+
+  /**
+   * Runs the pending alarm of the object behind {@code stub} now, whatever its scheduled time, as
+   * one turn (the handler sees retry count 0); a handler that returns clears the alarm unless it
+   * set a new one, as when the alarm fires on time.
+   *
+   * @return true if an alarm was set and its handler ran; false if none was set
+   * @throws IllegalArgumentException if {@code stub} is not a stub of a dobj runtime
+   * @throws RuntimeException or Error what the handler threw (the alarm stays set, and is retried
+   *     on its schedule)
+   */
+  public static boolean runDurableObjectAlarm(DurableObjectStub<?> stub) {
+    Objects.requireNonNull(stub, "stub");
+    return Inspection.runAlarm(stub);
+  }
+
+  /**
+   * The objects of {@code binding} that have durable state, ordered by id, one page as {@code
+   * options} says, with their names (where persisted), storage sizes and pending alarms. Objects in
+   * memory are asked with a turn; the others are read from their stores without constructing them.
+   *
+   * @throws IllegalArgumentException if nothing is bound as {@code binding}, or {@code
+   *     options.startAfter()} is not 64 hex digits
+   */
+  public List<ObjectInfo> objects(String binding, ListIdsOptions options) {
+    Objects.requireNonNull(options, "options");
+    return Inspection.list(
+            host(binding), options.startAfter(), options.limit().orElse(Integer.MAX_VALUE), true)
+        .stream()
+        .map(s -> new ObjectInfo(s.id(), s.storageBytes(), s.alarm()))
+        .toList();
+  }
+
+  /**
+   * Runs {@code body} with the storage of object {@code id} of {@code binding}, as one turn of the
+   * object (constructing it if it is not in memory), as {@link #runInDurableObject} does: safe
+   * while the app serves, writes commit like any turn's. For tools such as {@code dobj storage}.
+   *
+   * @throws IllegalArgumentException if nothing is bound as {@code binding}, or {@code id} belongs
+   *     to another namespace
+   * @throws RuntimeException what {@code body} threw
+   */
+  public <R> R inspectStorage(
+      String binding, DurableObjectId id, Function<EncodedStorage, R> body) {
+    Objects.requireNonNull(body, "body");
+    host(binding); // names the bound namespaces if there is no such binding
+    // Any interface types the stub: nothing is called through it, the turn reaches the object.
+    DurableObjectStub<?> stub = env.namespace(binding, Runnable.class).get(id);
+    return Inspection.runWithStorage(stub, storage -> body.apply(new EncodedStorage(storage)));
   }
 
   /** How a runtime is built. Not thread-safe; build once. */

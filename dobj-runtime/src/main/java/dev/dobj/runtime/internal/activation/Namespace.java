@@ -116,6 +116,16 @@ public final class Namespace<T> implements DurableObjectNamespace<T> {
   }
 
   @Override
+  public java.util.List<DurableObjectId> listIds(dev.dobj.ListIdsOptions options) {
+    Objects.requireNonNull(options, "options");
+    return Inspection.list(
+            host, options.startAfter(), options.limit().orElse(Integer.MAX_VALUE), false)
+        .stream()
+        .map(Inspection.Summary::id)
+        .toList();
+  }
+
+  @Override
   public String toString() {
     return "DurableObjectNamespace["
         + host.binding

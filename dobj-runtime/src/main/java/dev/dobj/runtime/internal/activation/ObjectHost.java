@@ -13,6 +13,7 @@ import dev.dobj.runtime.internal.storage.ObjectStorage;
 import dev.dobj.spi.ObjectAddress;
 import dev.dobj.spi.placement.Placement;
 import dev.dobj.spi.storage.FencingToken;
+import dev.dobj.spi.storage.ObjectStore;
 import dev.dobj.spi.storage.StorageEngine;
 import dev.dobj.spi.transport.Transport;
 import java.lang.reflect.Constructor;
@@ -422,6 +423,59 @@ public final class ObjectHost {
       return c;
     }
     return java.lang.invoke.MethodType.methodType(c).wrap().returnType();
+  }
+
+  // ---- inspection (the test kit and the CLI; see Inspection) -----------------------------------
+
+  /** The activation of {@code id} in memory, or null. */
+  Activation liveActivation(DurableObjectId id) {
+    return live.get(id);
+  }
+
+  /**
+   * Runs {@code read} on the store of {@code id} if no activation of it is in memory, keeping one
+   * from starting meanwhile (the read runs inside the map's per-key computation, which {@link
+   * #activate} waits for), so the store never has two users.
+   *
+   * @return false if an activation is in memory (ask it with a turn instead)
+   */
+  boolean readIdleStore(DurableObjectId id, java.util.function.Consumer<ObjectStore> read) {
+    boolean[] idle = {false};
+    live.compute(
+        id,
+        (k, a) -> {
+          if (a != null) {
+            return a;
+          }
+          idle[0] = true;
+          ObjectStore store = openIdleStore(id);
+          try {
+            read.accept(store);
+          } finally {
+            store.close();
+          }
+          return null;
+        });
+    return idle[0];
+  }
+
+  /**
+   * Opens the store of an object with no activation. A reset activation leaves the map just before
+   * it closes its store, so an open may briefly find the store still leased: it retries for up to a
+   * second.
+   */
+  private ObjectStore openIdleStore(DurableObjectId id) {
+    long deadline = System.nanoTime() + 1_000_000_000L;
+    while (true) {
+      try {
+        return storage.open(address(id), FencingToken.SINGLE_NODE);
+      } catch (IllegalStateException stillLeased) {
+        if (closed || System.nanoTime() > deadline) {
+          throw stillLeased;
+        }
+        Thread.yield();
+      }
+    }
   }
 
   @Override

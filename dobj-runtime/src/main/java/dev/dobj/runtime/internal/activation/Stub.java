@@ -234,6 +234,28 @@ final class Stub<T> implements DurableObjectStub<T>, InvocationHandler {
         });
   }
 
+  /**
+   * Delivers {@code e} as {@link #awaitBlocking} does (inline if the object is idle, else queued
+   * behind this stub's earlier calls) and waits until {@code done} completes, either way.
+   */
+  void deliverAndWait(Event e, java.util.concurrent.CompletableFuture<?> done) {
+    Activation.awaitOutside(
+        () -> {
+          for (; ; ) {
+            Activation a = bind();
+            try {
+              if (a.deliverBlocking(e)) {
+                break;
+              }
+            } catch (DurableObjectException d) {
+              throw d.reset() ? Activation.copyOf(d) : d;
+            }
+            unbind(a);
+          }
+          return done.handle((v, x) -> null).join();
+        });
+  }
+
   private void deliverAsync(Event e) {
     Activation caller = Activation.current();
     if (caller != null) {

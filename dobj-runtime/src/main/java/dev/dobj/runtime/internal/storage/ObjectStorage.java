@@ -302,6 +302,47 @@ public final class ObjectStorage implements Storage {
     }
   }
 
+  // ---- encoded KV (tools: the CLI's storage command) ------------------------------------------
+
+  /**
+   * The stored encoding (the RPC codec's JSON, UTF-8) of the value under {@code key}, if any, as a
+   * {@code get} in this turn would see it.
+   */
+  public Optional<byte[]> getEncoded(String key) {
+    check("get");
+    StorageLimits.checkKey(key);
+    return store.get(key);
+  }
+
+  /**
+   * Stores {@code encoded} (JSON as the RPC codec writes it) under {@code key} as a {@code put}
+   * does; a later typed {@code get} decodes it with the codec plan of the type it asks for.
+   *
+   * @throws IllegalArgumentException for a key or value over the limits
+   */
+  public void putEncoded(String key, byte[] encoded) {
+    check("put");
+    StorageLimits.checkKey(key);
+    Objects.requireNonNull(encoded, "encoded");
+    StorageLimits.checkValueSize(key, encoded.length);
+    store.put(key, encoded);
+    cache.remove(key);
+    wrote();
+  }
+
+  /** The stored encodings of the entries {@code options} selects, in its order. */
+  public List<Map.Entry<String, byte[]>> listEncoded(ListOptions options) {
+    check("list");
+    Objects.requireNonNull(options, "options");
+    return store.list(
+        options.start(),
+        options.startAfter(),
+        options.end(),
+        options.prefix(),
+        options.reverse(),
+        options.limit().orElse(Integer.MAX_VALUE));
+  }
+
   // ---- KV --------------------------------------------------------------------------------------
 
   @Override
