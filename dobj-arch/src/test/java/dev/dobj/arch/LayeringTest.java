@@ -150,6 +150,25 @@ class LayeringTest {
   }
 
   @Test
+  void testKit_importsTheRuntimesPublicPackagesTheEmbeddedEngineAndJUnitOnly() {
+    classes()
+        .that(inPackages("dev.dobj.test.."))
+        .should()
+        .onlyDependOnClassesThat(
+            inPackages(
+                concat(
+                    API,
+                    "java..",
+                    "dev.dobj.test..",
+                    "dev.dobj.runtime",
+                    "dev.dobj.runtime.time",
+                    "dev.dobj.spi.storage",
+                    "dev.dobj.sqlite",
+                    "org.junit..")))
+        .check(CLASSES);
+  }
+
+  @Test
   void noPackageCycles() {
     slices().matching("dev.dobj.(**)").should().beFreeOfCycles().check(CLASSES);
   }
