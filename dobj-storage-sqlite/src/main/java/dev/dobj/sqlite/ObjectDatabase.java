@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -106,6 +107,10 @@ final class ObjectDatabase {
   private final SqliteStorageEngine engine;
   // Fair, so that the committer's timed tryLock gets its turn between two calls of a busy caller.
   private final ReentrantLock lock = new ReentrantLock(true);
+  // Guarded by lock: statement texts already classified (and not refused). An object runs the
+  // same few texts over and over; classifying each once saves parsing it on every call.
+  private final Map<String, SqlText> classified = new HashMap<>();
+  private static final int CLASSIFIED_CAPACITY = 256;
   private final GroupCommit sync = new GroupCommit(0);
   private final AlarmIndex.Tracker alarmTracker = new AlarmIndex.Tracker();
   private final AtomicInteger directoryChanges = new AtomicInteger();
@@ -290,10 +295,17 @@ final class ObjectDatabase {
   SqlResult execute(String sql, Object... bindings) {
     Objects.requireNonNull(sql, "sql");
     Objects.requireNonNull(bindings, "bindings");
-    SqlText text = SqlText.of(sql);
     lock.lock();
     try {
       check();
+      SqlText text = classified.get(sql);
+      if (text == null) {
+        text = SqlText.of(sql);
+        if (classified.size() >= CLASSIFIED_CAPACITY) {
+          classified.clear(); // statement texts generated on the fly: start over, stay bounded
+        }
+        classified.put(sql, text);
+      }
       Database d = text.kind() == SqlText.Kind.READ ? reader(true) : writer();
       long before = d.totalChanges();
       List<String> columns = List.of();

@@ -3,7 +3,9 @@ package dev.dobj.runtime.internal.storage;
 import dev.dobj.spi.storage.SqlResult;
 import dev.dobj.storage.SqlCursor;
 import dev.dobj.storage.SqlStorage;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -38,7 +40,13 @@ final class SqlView implements SqlStorage {
   private static final Pattern PRAGMA_NAME =
       Pattern.compile("(?i)\\APRAGMA\\s+(?:\"?main\"?\\.)?\"?([A-Za-z_]+)\"?\\s*(=)?");
 
+  /** How many distinct statements' checks are remembered (most objects run a handful). */
+  private static final int CHECKED_CAPACITY = 256;
+
   private final ObjectStorage storage;
+  // turn-confined: statements that passed the refusals, mapped to whether they write. An object
+  // runs the same few statement texts over and over; checking each once saves their parsing.
+  private final Map<String, Boolean> checked = new HashMap<>();
 
   SqlView(ObjectStorage storage) {
     this.storage = storage;
@@ -49,9 +57,17 @@ final class SqlView implements SqlStorage {
     storage.check("sql().exec");
     Objects.requireNonNull(query, "query");
     Object[] args = bindings == null ? new Object[] {null} : bindings;
-    refuseForbidden(query);
+    Boolean writes = checked.get(query);
+    if (writes == null) {
+      refuseForbidden(query);
+      writes = writes(query);
+      if (checked.size() >= CHECKED_CAPACITY) {
+        checked.clear(); // an object generating statement texts: start over, stay bounded
+      }
+      checked.put(query, writes);
+    }
     SqlResult result = storage.store().execute(query, args);
-    if (result.rowsWritten() > 0 || writes(query)) {
+    if (result.rowsWritten() > 0 || writes) {
       storage.wrote();
     }
     return new Cursor(result);
