@@ -92,7 +92,8 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   private boolean constructing;
   // Set by turns; read when a socket is accepted. The host's ObjectSockets keeps the live value.
   private volatile WebSocketAutoResponse autoResponse;
-  // The id's hex for the MDC, made by the first turn (racy single-check: a String is immutable).
+  // The id's hex for the MDC, made by the first turn (racy single-check: a String is immutable);
+  // stays null when the logging backend has no MDC.
   private String idHex;
 
   /** An activation whose gate is held by its constructor turn; call {@link #start()} once. */
@@ -160,8 +161,7 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
         e = gate.next(e);
       }
     } finally {
-      MDC.remove(MDC_NAMESPACE);
-      MDC.remove(MDC_ID);
+      removeMdc();
     }
   }
 
@@ -171,7 +171,7 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
    */
   void runTurn(Event e) {
     Activation previous = CURRENT.get();
-    if (previous == this) {
+    if (previous == this || !host.mdc) {
       turn(e, previous);
       return;
     }
@@ -182,8 +182,7 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
       if (previous != null) {
         previous.putMdc();
       } else {
-        MDC.remove(MDC_NAMESPACE);
-        MDC.remove(MDC_ID);
+        removeMdc();
       }
     }
   }
@@ -204,6 +203,9 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   }
 
   private void putMdc() {
+    if (!host.mdc) {
+      return;
+    }
     String hex = idHex;
     if (hex == null) {
       hex = id.toString();
@@ -211,6 +213,13 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
     }
     MDC.put(MDC_NAMESPACE, host.binding);
     MDC.put(MDC_ID, hex);
+  }
+
+  private void removeMdc() {
+    if (host.mdc) {
+      MDC.remove(MDC_NAMESPACE);
+      MDC.remove(MDC_ID);
+    }
   }
 
   /**

@@ -29,6 +29,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.MDC;
+import org.slf4j.helpers.NOPMDCAdapter;
 
 /**
  * The live objects of one namespace: maps ids to activations (at most one each), constructs them on
@@ -55,6 +57,9 @@ public final class ObjectHost {
   final Settings settings;
   final RpcCodec codec;
   final NamespaceMeters meters;
+  // Whether the SLF4J provider keeps an MDC: with a no-op one (slf4j-simple's) turns skip it, and
+  // activations need not keep their id's hex for it.
+  final boolean mdc = !(MDC.getMDCAdapter() instanceof NOPMDCAdapter);
   // The counter of fetch events; null without a registry.
   final Counter fetches;
   private final Constructor<? extends DurableObject> constructor;
