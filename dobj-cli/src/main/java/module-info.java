@@ -6,6 +6,10 @@ module dev.dobj.cli {
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.dataformat.toml;
+  requires micrometer.core;
+  requires micrometer.registry.prometheus;
+  // The metrics endpoint (DevMetrics).
+  requires jdk.httpserver;
   // sun.misc.Signal: SIGINT and SIGTERM are handled, not left to shutdown hooks (SignalShutdown).
   requires jdk.unsupported;
   // The admin endpoint of dobj dev (loopback) and its client (dobj objects, dobj storage).

@@ -4,6 +4,7 @@ module dev.dobj.runtime {
   requires transitive dev.dobj.spi;
   requires dev.dobj.rpc;
   requires org.slf4j;
+  requires transitive micrometer.core;
 
   exports dev.dobj.runtime;
   exports dev.dobj.runtime.time;

@@ -92,7 +92,28 @@ class LayeringTest {
                     "dev.dobj.spi..",
                     "dev.dobj.rpc..",
                     "dev.dobj.runtime..",
-                    "org.slf4j..")))
+                    "org.slf4j..",
+                    "io.micrometer.core..")))
+        .check(CLASSES);
+  }
+
+  @Test
+  void runtimeMetrics_isALeaf_andOnlyItsPackageAndTheActivationTouchMicrometer() {
+    classes()
+        .that(inPackages("dev.dobj.runtime.internal.metrics"))
+        .should()
+        .onlyDependOnClassesThat(
+            inPackages("java..", "dev.dobj.runtime.internal.metrics", "io.micrometer.."))
+        .check(CLASSES);
+    noClasses()
+        .that(
+            inPackages(
+                "dev.dobj.runtime.internal.gate",
+                "dev.dobj.runtime.internal.alarm",
+                "dev.dobj.runtime.internal.storage",
+                "dev.dobj.runtime.time"))
+        .should()
+        .dependOnClassesThat(inPackages("io.micrometer.."))
         .check(CLASSES);
   }
 
@@ -122,6 +143,7 @@ class LayeringTest {
                     API,
                     "java..",
                     "dev.dobj.http..",
+                    // The edge side of accepted WebSockets (EdgeWebSocket).
                     "dev.dobj.spi.websocket",
                     "org.eclipse.jetty..",
                     "org.slf4j..")))

@@ -13,10 +13,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dobj dev [APP_DIR] [--port N] [--host H] [--data DIR] [--durability fsync|os]}: serves the
- * app in {@code APP_DIR} (its {@code dobj.toml}) until SIGINT or SIGTERM, its objects' storage in
- * the data directory. The signal stops it as {@link DevServer#close()} describes, within {@link
- * DevServer#STOP_LIMIT}; the exit code is then 130 (SIGINT) or 143 (SIGTERM).
+ * {@code dobj dev [APP_DIR] [--port N] [--host H] [--data DIR] [--durability fsync|os]
+ * [--metrics-port N | --no-metrics]}: serves the app in {@code APP_DIR} (its {@code dobj.toml})
+ * until SIGINT or SIGTERM, its objects' storage in the data directory, and its metrics in the
+ * Prometheus format on a loopback port of their own ({@link DevMetrics}). The signal stops it as
+ * {@link DevServer#close()} describes, within {@link DevServer#STOP_LIMIT}; the exit code is then
+ * 130 (SIGINT) or 143 (SIGTERM).
  */
 @Command(
     name = "dev",
@@ -64,6 +66,21 @@ final class DevCommand implements Callable<Integer> {
               + " the process; faster) (default: [dobj] durability, or fsync).")
   private String durability;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "N",
+      description =
+          "Port of the Prometheus metrics endpoint (http://127.0.0.1:N/metrics, loopback only);"
+              + " 0 picks a free one (default: "
+              + DevMetrics.DEFAULT_PORT
+              + ", or 0 when --port is 0).")
+  private Integer metricsPort;
+
+  @Option(
+      names = "--no-metrics",
+      description = "Serve no metrics endpoint; the runtime then records no meters.")
+  private boolean noMetrics;
+
   @Spec private CommandSpec spec;
 
   private final Shutdown shutdown;
@@ -77,6 +94,14 @@ final class DevCommand implements Callable<Integer> {
     if (port != null && (port < 0 || port > 65535)) {
       throw new ParameterException(
           spec.commandLine(), "--port must be between 0 and 65535, got " + port);
+    }
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+      throw new ParameterException(
+          spec.commandLine(), "--metrics-port must be between 0 and 65535, got " + metricsPort);
+    }
+    if (metricsPort != null && noMetrics) {
+      throw new ParameterException(
+          spec.commandLine(), "--metrics-port and --no-metrics exclude each other; give one");
     }
     if (host != null && host.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--host must not be blank");
@@ -96,7 +121,8 @@ final class DevCommand implements Callable<Integer> {
     DevServer server;
     AppClasses classes = AppClasses.of(appDir, DevCommand.class.getClassLoader());
     try {
-      server = DevServer.start(config, classes);
+      DevMetrics metrics = noMetrics ? null : DevMetrics.start(metricsPort(settings));
+      server = DevServer.start(config, classes, metrics);
     } catch (CliException | RuntimeException e) {
       closeQuietly(classes, e);
       throw e;
@@ -111,6 +137,7 @@ final class DevCommand implements Callable<Integer> {
             + display(settings.dataDir())
             + ", durability: "
             + AppConfig.durabilityName(settings.durability())
+            + server.metricsUrl().map(m -> ", metrics: " + m).orElse("")
             + ")");
     out.flush();
     return shutdown.awaitThen(
@@ -121,6 +148,14 @@ final class DevCommand implements Callable<Integer> {
           out.println("dobj dev: stopped");
           out.flush();
         });
+  }
+
+  /** The metrics port: the option's, else the default (0 when the app's port is 0). */
+  private int metricsPort(AppConfig.Settings settings) {
+    if (metricsPort != null) {
+      return metricsPort;
+    }
+    return settings.port() == 0 ? 0 : DevMetrics.DEFAULT_PORT;
   }
 
   /** The configuration with the command-line options in place of the file's settings. */

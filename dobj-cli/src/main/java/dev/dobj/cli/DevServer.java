@@ -19,9 +19,10 @@ import java.time.Duration;
  * then the runtime (live objects are reset, so a turn still running fails with a reset error and
  * its open batch is rolled back instead of written to closed storage; the runtime then closes the
  * storage engine, which lands the commits already handed to it), then the data directory's lock,
- * then the app's class loader. A request answered 200 had its writes committed before the answer
- * left (the output gate), so nothing acknowledged is lost; a request cut by the stop may or may not
- * have written. Thread-safe to close from another thread than the one that started it.
+ * then the app's class loader, then the metrics endpoint ({@link DevMetrics}), if on. A request
+ * answered 200 had its writes committed before the answer left (the output gate), so nothing
+ * acknowledged is lost; a request cut by the stop may or may not have written. Thread-safe to close
+ * from another thread than the one that started it.
  */
 final class DevServer implements AutoCloseable {
   /** How long {@link #close()} lets HTTP requests in flight finish. */
@@ -39,14 +40,18 @@ final class DevServer implements AutoCloseable {
   private final DurableObjectRuntime runtime;
   private final HttpFront front;
   private final AdminEndpoint admin;
+  // null: metrics off
+  private final DevMetrics metrics;
 
   private DevServer(
       AppClasses classes,
       DataDirectoryLock dataLock,
       DurableObjectRuntime runtime,
       HttpFront front,
-      AdminEndpoint admin) {
+      AdminEndpoint admin,
+      DevMetrics metrics) {
     this.admin = admin;
+    this.metrics = metrics;
     this.classes = classes;
     this.dataLock = dataLock;
     this.runtime = runtime;
@@ -62,21 +67,45 @@ final class DevServer implements AutoCloseable {
    *     the data directory cannot be created or is in use by another server
    */
   static DevServer start(AppConfig config, AppClasses classes) throws CliException {
+    return start(config, classes, null);
+  }
+
+  /**
+   * As {@link #start(AppConfig, AppClasses)}, with the runtime recording into {@code metrics} (if
+   * not null), which the server then owns: it closes it last, also when the start fails.
+   */
+  static DevServer start(AppConfig config, AppClasses classes, DevMetrics metrics)
+      throws CliException {
+    try {
+      return startWith(config, classes, metrics);
+    } catch (CliException | RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
+      throw e;
+    }
+  }
+
+  private static DevServer startWith(AppConfig config, AppClasses classes, DevMetrics metrics)
+      throws CliException {
     // Threads started from here (Jetty's, and through them the runtime's) inherit the app's loader
     // as their context class loader, which libraries inside the app may rely on.
     Thread current = Thread.currentThread();
     ClassLoader previous = current.getContextClassLoader();
     current.setContextClassLoader(classes.loader());
     try {
-      return start(config, classes, classes.worker(config));
+      return start(config, classes, classes.worker(config), metrics);
     } finally {
       current.setContextClassLoader(previous);
     }
   }
 
-  private static DevServer start(AppConfig config, AppClasses classes, Worker worker)
-      throws CliException {
+  private static DevServer start(
+      AppConfig config, AppClasses classes, Worker worker, DevMetrics metrics) throws CliException {
     DurableObjectRuntime.Builder builder = DurableObjectRuntime.builder();
+    if (metrics != null) {
+      builder.meterRegistry(metrics.registry());
+    }
     for (AppConfig.Binding binding : config.bindings()) {
       builder.bind(binding.name(), classes.objectClass(config, binding), binding.uniqueKey());
     }
@@ -119,7 +148,7 @@ final class DevServer implements AutoCloseable {
         front.close();
         throw e;
       }
-      return new DevServer(classes, dataLock, runtime, front, admin);
+      return new DevServer(classes, dataLock, runtime, front, admin, metrics);
     } catch (UncheckedIOException | IllegalStateException e) {
       CliException failure =
           new CliException(
@@ -152,6 +181,11 @@ final class DevServer implements AutoCloseable {
     }
   }
 
+  /** Where the metrics are served, if they are on. */
+  java.util.Optional<URI> metricsUrl() {
+    return java.util.Optional.ofNullable(metrics).map(DevMetrics::url);
+  }
+
   /** The base URL the app is served on, e.g. {@code http://127.0.0.1:8787/}. */
   URI url() {
     return front.url();
@@ -179,6 +213,10 @@ final class DevServer implements AutoCloseable {
             classes.close();
           } catch (IOException e) {
             throw new UncheckedIOException("Cannot close the app's class loader", e);
+          } finally {
+            if (metrics != null) {
+              metrics.close();
+            }
           }
         }
       }

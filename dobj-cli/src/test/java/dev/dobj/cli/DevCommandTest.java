@@ -43,7 +43,7 @@ class DevCommandTest {
   private static final Pattern SERVING =
       Pattern.compile(
           "dobj dev: serving counter on (http://127\\.0\\.0\\.1:\\d+) \\(data: (.+), durability:"
-              + " (fsync|os)\\)");
+              + " (fsync|os)(?:, metrics: (http://127\\.0\\.0\\.1:\\d+/metrics))?\\)");
 
   /** The shutdown signals of the servers started by the current test, fired after it. */
   private final List<Signal> servers = new CopyOnWriteArrayList<>();

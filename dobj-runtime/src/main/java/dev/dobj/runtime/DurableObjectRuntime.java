@@ -14,13 +14,16 @@ import dev.dobj.runtime.internal.activation.Inspection;
 import dev.dobj.runtime.internal.activation.Namespace;
 import dev.dobj.runtime.internal.activation.ObjectHost;
 import dev.dobj.runtime.internal.activation.Settings;
+import dev.dobj.runtime.internal.metrics.NamespaceMeters;
 import dev.dobj.runtime.time.RuntimeClock;
 import dev.dobj.spi.placement.Location;
 import dev.dobj.spi.placement.Placement;
 import dev.dobj.spi.storage.StorageEngine;
 import dev.dobj.spi.transport.Transport;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +52,18 @@ import java.util.random.RandomGenerator;
  * (by default the binding name). Time, threads and randomness are injected through the builder, so
  * tests can drive eviction and timeouts with a {@link dev.dobj.runtime.time.ManualClock}.
  *
+ * <p><b>Metrics and logs.</b> Given a Micrometer {@link MeterRegistry} ({@link
+ * Builder#meterRegistry}), the runtime registers, per namespace (tag {@code namespace}, the
+ * binding): gauges {@code dobj.objects.active}, {@code dobj.objects.hibernated}, {@code
+ * dobj.websockets.open}, {@code dobj.queue.depth}, {@code dobj.alarms.pending}; counters {@code
+ * dobj.calls} (tag {@code method}: an RPC method of the class, or {@code fetch}), {@code
+ * dobj.resets} (tag {@code cause}), {@code dobj.overloaded} (tag {@code reason}), {@code
+ * dobj.alarms.runs} (tag {@code outcome}), {@code dobj.alarms.retries}, {@code
+ * dobj.alarms.dropped}; timers {@code dobj.queue.wait}, {@code dobj.storage.commit.latency}, {@code
+ * dobj.output.gate.hold}; and the summary {@code dobj.storage.commit.turns}. Without one, nothing
+ * is recorded. Every turn runs with the SLF4J MDC keys {@code dobj.namespace} and {@code dobj.id}
+ * set to its object.
+ *
  * <p>Thread-safe. {@link #close()} resets every live object (their callers get a reset error) and
  * stops the runtime's timers.
  */
@@ -58,6 +73,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
   private final Env env;
   private final Transport transport;
   private final StorageEngine storage;
+  private final List<NamespaceMeters> meters = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile RuntimeClock.Timer sweeper;
 
@@ -79,6 +95,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
     RpcCodec codec = new RpcCodec(references);
     Map<String, ObjectHost> byUniqueKey = new LinkedHashMap<>();
     for (Binding binding : b.bindings.values()) {
+      NamespaceMeters nsMeters = NamespaceMeters.of(b.meterRegistry, binding.name);
       ObjectHost host =
           new ObjectHost(
               binding.name,
@@ -88,7 +105,10 @@ public final class DurableObjectRuntime implements AutoCloseable {
               codec,
               b.placement,
               b.transport,
-              b.storage);
+              b.storage,
+              nsMeters);
+      registerGauges(nsMeters, host);
+      meters.add(nsMeters);
       byBinding.put(binding.name, host);
       if (byUniqueKey.putIfAbsent(binding.uniqueKey, host) != null) {
         throw new IllegalArgumentException(
@@ -112,6 +132,22 @@ public final class DurableObjectRuntime implements AutoCloseable {
       host.startAlarms();
     }
     scheduleSweep();
+  }
+
+  private static void registerGauges(NamespaceMeters m, ObjectHost host) {
+    m.gauge("dobj.objects.active", "Objects in memory", host, ObjectHost::liveCount);
+    m.gauge(
+        "dobj.objects.hibernated",
+        "Objects with open WebSockets that are not in memory",
+        host,
+        ObjectHost::hibernatedCount);
+    m.gauge("dobj.websockets.open", "Accepted WebSockets open", host, ObjectHost::openSocketCount);
+    m.gauge(
+        "dobj.queue.depth",
+        "Events waiting in the input gates of the namespace's objects",
+        host,
+        ObjectHost::queuedCount);
+    m.gauge("dobj.alarms.pending", "Alarms waiting to fire", host, ObjectHost::pendingAlarms);
   }
 
   /** A builder with the defaults: wall clock, virtual threads, 70 s idle timeout. */
@@ -215,6 +251,9 @@ public final class DurableObjectRuntime implements AutoCloseable {
       }
       if (storage != null) {
         storage.close();
+      }
+      for (NamespaceMeters m : meters) {
+        m.removeGauges();
       }
     }
   }
@@ -328,6 +367,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
     private Placement placement = address -> Location.LOCAL;
     private Transport transport;
     private StorageEngine storage;
+    private MeterRegistry meterRegistry;
 
     private Builder() {}
 
@@ -472,6 +512,17 @@ public final class DurableObjectRuntime implements AutoCloseable {
      */
     public Builder transport(Transport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /**
+     * Records the runtime's meters (listed in the class comment) in {@code registry}; default:
+     * none, and the per-call path records nothing. Meters are resolved once (per namespace, and per
+     * RPC method on its first call), so recording costs a counter increment per call. The gauges
+     * are removed when the runtime closes; counters and timers stay in the registry.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
       return this;
     }
 

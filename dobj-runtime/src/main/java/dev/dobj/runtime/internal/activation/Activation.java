@@ -9,6 +9,7 @@ import dev.dobj.fetch.WebSocket;
 import dev.dobj.fetch.WebSocketAutoResponse;
 import dev.dobj.runtime.internal.gate.InputGate;
 import dev.dobj.runtime.internal.gate.OutputGate;
+import dev.dobj.runtime.internal.metrics.ResetCause;
 import dev.dobj.runtime.internal.storage.ObjectStorage;
 import dev.dobj.runtime.internal.storage.StorageHooks;
 import dev.dobj.runtime.time.RuntimeClock;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One live instance of a Durable Object: the user's object, its input gate, and the state handle
@@ -46,6 +48,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Eviction.</b> The host closes the gate of an idle activation; stubs bound to it bind anew.
  *
+ * <p><b>Logging.</b> While a turn runs, the thread's SLF4J MDC holds {@value #MDC_NAMESPACE} (the
+ * binding) and {@value #MDC_ID} (the id's hex), so whatever the object or the runtime logs names
+ * the object. After the turn the keys name the object whose turn the thread ran before (one that
+ * called this object and ran its event inline), or are removed: the runtime owns these two keys.
+ *
  * <p>Thread-safety: {@code instance} is written by the constructor turn and read by later turns,
  * ordered by the gate's lock; {@code criticalDepth} and {@code criticalTimer} are turn-confined
  * (only the token holder touches them); the rest is final or volatile.
@@ -53,6 +60,12 @@ import org.slf4j.LoggerFactory;
 public final class Activation implements DurableObjectState, InputGate.Owner<Event>, StorageHooks {
   private static final Logger LOG = LoggerFactory.getLogger(Activation.class);
   private static final ThreadLocal<Activation> CURRENT = new ThreadLocal<>();
+
+  /** The MDC key of the namespace (binding) of the object whose turn runs. */
+  public static final String MDC_NAMESPACE = "dobj.namespace";
+
+  /** The MDC key of the id (64 hex digits) of the object whose turn runs. */
+  public static final String MDC_ID = "dobj.id";
 
   /** Consecutive turns whose writes may share one commit while events keep arriving. */
   static final int MAX_TURNS_PER_BATCH = 64;
@@ -79,6 +92,9 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   private boolean constructing;
   // Set by turns; read when a socket is accepted. The host's ObjectSockets keeps the live value.
   private volatile WebSocketAutoResponse autoResponse;
+  // The id's hex for the MDC, made by the first turn (racy single-check: a String is immutable);
+  // stays null when the logging backend has no MDC.
+  private String idHex;
 
   /** An activation whose gate is held by its constructor turn; call {@link #start()} once. */
   Activation(ObjectHost host, DurableObjectId id) {
@@ -110,6 +126,7 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
 
   @Override
   public RuntimeException overloaded(int queued) {
+    host.meters.overloaded(false);
     return DurableObjectException.overloaded(
         "Durable Object is overloaded. Too many requests queued. ("
             + queued
@@ -120,6 +137,7 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
 
   @Override
   public RuntimeException queuedTooLong(long waitedMillis) {
+    host.meters.overloaded(true);
     return DurableObjectException.overloaded(
         "Durable Object is overloaded. Requests queued for too long. (waited "
             + waitedMillis
@@ -134,16 +152,46 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   }
 
   private void runLoop(Event first) {
-    Event e = first;
-    while (e != null) {
-      runTurn(e);
-      e = gate.next(e);
+    // A runner thread runs turns of this object only: the MDC is set once for all of them.
+    putMdc();
+    try {
+      Event e = first;
+      while (e != null) {
+        turn(e, null);
+        e = gate.next(e);
+      }
+    } finally {
+      removeMdc();
     }
   }
 
-  /** Runs {@code e} as a turn on the calling thread, which holds the token. */
+  /**
+   * Runs {@code e} as a turn on the calling thread, which holds the token (a caller running its
+   * event inline); the thread's MDC names this object during the turn.
+   */
   void runTurn(Event e) {
     Activation previous = CURRENT.get();
+    if (previous == this || !host.mdc) {
+      turn(e, previous);
+      return;
+    }
+    putMdc();
+    try {
+      turn(e, previous);
+    } finally {
+      if (previous != null) {
+        previous.putMdc();
+      } else {
+        removeMdc();
+      }
+    }
+  }
+
+  private void turn(Event e, Activation previous) {
+    long queuedAt = e.queuedAtMillis();
+    if (queuedAt != Event.NOT_QUEUED && host.meters.enabled()) {
+      host.meters.queueWaited(host.settings.clock().millis() - queuedAt);
+    }
     CURRENT.set(this);
     try {
       e.execute(this);
@@ -151,6 +199,26 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
     } finally {
       CURRENT.set(previous);
       lastActiveMillis = host.settings.clock().millis();
+    }
+  }
+
+  private void putMdc() {
+    if (!host.mdc) {
+      return;
+    }
+    String hex = idHex;
+    if (hex == null) {
+      hex = id.toString();
+      idHex = hex;
+    }
+    MDC.put(MDC_NAMESPACE, host.binding);
+    MDC.put(MDC_ID, hex);
+  }
+
+  private void removeMdc() {
+    if (host.mdc) {
+      MDC.remove(MDC_NAMESPACE);
+      MDC.remove(MDC_ID);
     }
   }
 
@@ -172,9 +240,9 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
     if (s == null || !s.hasOpenBatch() || gate.brokenCause() != null) {
       return;
     }
+    s.turnEnded();
     int queued = gate.queuedEvents();
-    if (queued > 0 && s.turnsInBatch() < MAX_TURNS_PER_BATCH && keepOpen(s, queued)) {
-      s.turnEnded();
+    if (queued > 0 && s.turnsInBatch() <= MAX_TURNS_PER_BATCH && keepOpen(s, queued)) {
       return;
     }
     commitOpenBatch();
@@ -182,7 +250,8 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
 
   /** Whether a batch that {@code queued} more events could join should stay open. */
   private static boolean keepOpen(ObjectStorage s, int queued) {
-    return s.syncInFlight() || !s.durabilityDeferred() || s.turnsInBatch() + 1 < queued;
+    // turnsInBatch counts the turn that just ended
+    return s.syncInFlight() || !s.durabilityDeferred() || s.turnsInBatch() < queued;
   }
 
   private void commitOpenBatch() {
@@ -299,9 +368,9 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
         instance = host.construct(Activation.this);
       } catch (InvocationTargetException ite) {
         Throwable cause = ite.getCause();
-        reset(resetError("its constructor threw " + cause, cause));
+        reset(ResetCause.CONSTRUCTOR, resetError("its constructor threw " + cause, cause));
       } catch (ReflectiveOperationException | RuntimeException | Error e) {
-        reset(resetError("its constructor could not run: " + e, e));
+        reset(ResetCause.CONSTRUCTOR, resetError("its constructor could not run: " + e, e));
       } finally {
         constructing = false;
         exitCritical();
@@ -320,15 +389,16 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
 
   /**
    * Resets this activation with {@code cause} (idempotent): fails every queued and in-flight event,
-   * forgets it in the host, and logs one line.
+   * forgets it in the host, counts it under {@code why}, and logs one line (with this object in the
+   * MDC, whichever thread resets it).
    */
-  void reset(DurableObjectException cause) {
-    reset(cause, true);
+  void reset(ResetCause why, DurableObjectException cause) {
+    reset(why, cause, true);
   }
 
-  /** As {@link #reset(DurableObjectException)}; {@code log} false when the runtime closes. */
-  void reset(DurableObjectException cause, boolean log) {
-    if (gate.breakWith(cause)) {
+  /** As {@link #reset(ResetCause, DurableObjectException)}; {@code log} false when closing. */
+  void reset(ResetCause why, DurableObjectException cause, boolean log) {
+    if (gate.breakWith(cause, () -> host.meters.reset(why))) {
       // Close the sockets before a fresh activation can exist, so none it accepts is closed.
       host.closeSockets(
           id,
@@ -340,8 +410,34 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
         s.close(copyOf(cause));
       }
       if (log) {
-        LOG.warn("Durable Object {} reset: {}", describe(), cause.getMessage(), cause.getCause());
+        logReset(why, cause);
       }
+    }
+  }
+
+  private void logReset(ResetCause why, DurableObjectException cause) {
+    String namespace = MDC.get(MDC_NAMESPACE);
+    String hex = MDC.get(MDC_ID);
+    MDC.put(MDC_NAMESPACE, host.binding);
+    MDC.put(MDC_ID, id.toString());
+    try {
+      LOG.warn(
+          "Durable Object {} reset ({}): {}",
+          describe(),
+          why.tag(),
+          cause.getMessage(),
+          cause.getCause());
+    } finally {
+      restoreMdc(MDC_NAMESPACE, namespace);
+      restoreMdc(MDC_ID, hex);
+    }
+  }
+
+  private static void restoreMdc(String key, String value) {
+    if (value == null) {
+      MDC.remove(key);
+    } else {
+      MDC.put(key, value);
     }
   }
 
@@ -387,6 +483,7 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
                   host.settings.criticalSectionTimeout(),
                   () ->
                       reset(
+                          ResetCause.CRITICAL_SECTION_TIMEOUT,
                           resetError(
                               what
                                   + " ran longer than "
@@ -479,7 +576,7 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   @Override
   public RuntimeException commitFailed(Throwable cause) {
     DurableObjectException r = resetError("a storage commit failed: " + cause, cause);
-    reset(r);
+    reset(ResetCause.COMMIT_FAILURE, r);
     return copyOf(r);
   }
 
@@ -512,11 +609,11 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
         throw e; // a nested section already reset the object
       }
       DurableObjectException r = resetError("a blockConcurrencyWhile() callback threw " + e, e);
-      reset(r);
+      reset(ResetCause.CRITICAL_SECTION_ERROR, r);
       throw copyOf(r);
     } catch (Throwable t) {
       DurableObjectException r = resetError("a blockConcurrencyWhile() callback threw " + t, t);
-      reset(r);
+      reset(ResetCause.CRITICAL_SECTION_ERROR, r);
       throw copyOf(r);
     } finally {
       exitCritical();
@@ -542,7 +639,7 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   @Override
   public void abort(String reason) {
     DurableObjectException cause = resetError("it was aborted: " + reason, null);
-    reset(cause);
+    reset(ResetCause.ABORT, cause);
     throw copyOf(cause);
   }
 

@@ -1,6 +1,7 @@
 package dev.dobj.runtime.internal.activation;
 
 import dev.dobj.DurableObjectException;
+import io.micrometer.core.instrument.Counter;
 import java.lang.reflect.InvocationTargetException;
 
 /**
@@ -19,6 +20,10 @@ final class CallEvent extends Event {
 
   @Override
   void execute(Activation activation) {
+    Counter calls = dispatch.calls();
+    if (calls != null) {
+      calls.increment();
+    }
     Object value;
     try {
       value = dispatch.target().invoke(activation.instance(), args);

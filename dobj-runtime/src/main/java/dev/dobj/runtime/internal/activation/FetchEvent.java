@@ -3,6 +3,7 @@ package dev.dobj.runtime.internal.activation;
 import dev.dobj.DurableObjectException;
 import dev.dobj.fetch.Request;
 import dev.dobj.fetch.Response;
+import io.micrometer.core.instrument.Counter;
 
 /**
  * A request for the object's {@code fetch} handler; the response leaves through the output gate.
@@ -17,6 +18,10 @@ final class FetchEvent extends Event {
 
   @Override
   void execute(Activation activation) {
+    Counter fetches = activation.host.fetches;
+    if (fetches != null) {
+      fetches.increment();
+    }
     Response response;
     try {
       response = activation.instance().fetch(request);

@@ -9,6 +9,8 @@ import dev.dobj.Env;
 import dev.dobj.NamespaceKey;
 import dev.dobj.rpc.codec.RpcCodec;
 import dev.dobj.runtime.internal.alarm.AlarmScheduler;
+import dev.dobj.runtime.internal.metrics.NamespaceMeters;
+import dev.dobj.runtime.internal.metrics.ResetCause;
 import dev.dobj.runtime.internal.storage.ObjectStorage;
 import dev.dobj.spi.ObjectAddress;
 import dev.dobj.spi.placement.Placement;
@@ -16,6 +18,7 @@ import dev.dobj.spi.storage.FencingToken;
 import dev.dobj.spi.storage.ObjectStore;
 import dev.dobj.spi.storage.StorageEngine;
 import dev.dobj.spi.transport.Transport;
+import io.micrometer.core.instrument.Counter;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -27,6 +30,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.MDC;
+import org.slf4j.helpers.NOPMDCAdapter;
 
 /**
  * The live objects of one namespace: maps ids to activations (at most one each), constructs them on
@@ -52,6 +57,12 @@ public final class ObjectHost {
   final Class<? extends DurableObject> objectClass;
   final Settings settings;
   final RpcCodec codec;
+  final NamespaceMeters meters;
+  // Whether the SLF4J provider keeps an MDC: with a no-op one (slf4j-simple's) turns skip it, and
+  // activations need not keep their id's hex for it.
+  final boolean mdc = !(MDC.getMDCAdapter() instanceof NOPMDCAdapter);
+  // The counter of fetch events; null without a registry.
+  final Counter fetches;
   private final Constructor<? extends DurableObject> constructor;
   private final ConcurrentHashMap<DurableObjectId, Activation> live = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Method, Dispatch> dispatch = new ConcurrentHashMap<>();
@@ -67,6 +78,7 @@ public final class ObjectHost {
    * @param placement decides whether an id is hosted here or on another node
    * @param transport reaches other nodes; null when every object is local
    * @param storage keeps the objects' state; null for a runtime without storage
+   * @param meters the namespace's meters ({@link NamespaceMeters#NONE} without a registry)
    * @throws IllegalArgumentException if the class is abstract or lacks a {@code
    *     (DurableObjectState, Env)} constructor
    */
@@ -78,8 +90,11 @@ public final class ObjectHost {
       RpcCodec codec,
       Placement placement,
       Transport transport,
-      StorageEngine storage) {
+      StorageEngine storage,
+      NamespaceMeters meters) {
     this.binding = binding;
+    this.meters = meters;
+    this.fetches = meters.fetches();
     this.storage = storage;
     this.uniqueKey = uniqueKey;
     this.placement = placement;
@@ -146,7 +161,10 @@ public final class ObjectHost {
               + " ctx.storage()");
     }
     return new ObjectStorage(
-        storage.open(address(activation.id()), FencingToken.SINGLE_NODE), codec, activation);
+        storage.open(address(activation.id()), FencingToken.SINGLE_NODE),
+        codec,
+        activation,
+        meters);
   }
 
   void alarmCommitted(DurableObjectId id, Optional<Instant> alarm) {
@@ -167,6 +185,23 @@ public final class ObjectHost {
     @Override
     public void drop(String id, Instant time) {
       deliver(id, new AlarmEvent(time, 0, true));
+    }
+
+    @Override
+    public void outcome(AlarmScheduler.Outcome outcome) {
+      switch (outcome) {
+        case SUCCEEDED -> meters.alarmRan(true, false);
+        case SKIPPED -> meters.alarmRan(false, false);
+        case FAILED -> meters.alarmRan(true, true);
+        case RETRIED -> {
+          meters.alarmRan(true, true);
+          meters.alarmRetried();
+        }
+        case DROPPED -> {
+          meters.alarmRan(true, true);
+          meters.alarmDropped();
+        }
+      }
     }
 
     private void deliver(String idHex, AlarmEvent e) {
@@ -330,6 +365,15 @@ public final class ObjectHost {
     return n;
   }
 
+  /** Events waiting in the input gates of this namespace's activations (for metrics). */
+  public int queuedCount() {
+    int n = 0;
+    for (Activation a : live.values()) {
+      n += a.gate.queuedEvents();
+    }
+    return n;
+  }
+
   /** How many activations are in memory. */
   public int liveCount() {
     return live.size();
@@ -342,7 +386,7 @@ public final class ObjectHost {
       alarms.close();
     }
     for (Activation a : live.values()) {
-      a.reset(a.resetError(why, null), false);
+      a.reset(ResetCause.RUNTIME_CLOSE, a.resetError(why, null), false);
     }
     for (ObjectSockets s : sockets.values()) {
       s.closeAll(1001, "The Durable Object runtime is shutting down");
@@ -406,7 +450,7 @@ public final class ObjectHost {
         // stays null: "does not implement the method"
       }
     }
-    return new Dispatch(plan, target, display);
+    return new Dispatch(plan, target, display, target == null ? null : meters.calls(m.getName()));
   }
 
   private static boolean returnsCompatibly(Method declared, Method actual) {

@@ -46,6 +46,23 @@ public final class AlarmScheduler {
      * Deletes the alarm of {@code id} if it is still {@code time} (after the last retry failed).
      */
     void drop(String id, Instant time);
+
+    /** What became of one run ({@code fire}), for metrics; called after it, never under a lock. */
+    default void outcome(Outcome outcome) {}
+  }
+
+  /** What became of one run of an alarm. */
+  public enum Outcome {
+    /** The handler ran and returned. */
+    SUCCEEDED,
+    /** There was nothing to run: the alarm was moved or deleted meanwhile. */
+    SKIPPED,
+    /** The handler (or the delivery) failed; a retry is scheduled. */
+    RETRIED,
+    /** The handler failed after the last retry; the alarm is dropped. */
+    DROPPED,
+    /** The handler failed, but a commit had moved or deleted the alarm meanwhile: no retry. */
+    FAILED
   }
 
   /**
@@ -204,13 +221,17 @@ public final class AlarmScheduler {
       } catch (RuntimeException e) {
         run = CompletableFuture.failedFuture(e);
       }
-      run.whenComplete((ran, err) -> finished(p, err));
+      run.whenComplete((ran, err) -> finished(p, ran, err));
     }
     arm();
   }
 
-  private void finished(Pending p, Throwable err) {
+  private void finished(Pending p, Boolean ran, Throwable err) {
     boolean drop = false;
+    Outcome outcome =
+        err != null
+            ? Outcome.FAILED
+            : Boolean.TRUE.equals(ran) ? Outcome.SUCCEEDED : Outcome.SKIPPED;
     lock.lock();
     try {
       running.remove(p.id);
@@ -235,8 +256,10 @@ public final class AlarmScheduler {
           Pending retry = new Pending(next, p.id, p.retry + 1, p.scheduled);
           queue.add(retry);
           byId.put(p.id, retry);
+          outcome = Outcome.RETRIED;
         } else {
           drop = true;
+          outcome = Outcome.DROPPED;
         }
       }
     } finally {
@@ -251,6 +274,7 @@ public final class AlarmScheduler {
           String.valueOf(err));
       delivery.drop(p.id, p.scheduled);
     }
+    delivery.outcome(outcome);
     arm();
   }
 }

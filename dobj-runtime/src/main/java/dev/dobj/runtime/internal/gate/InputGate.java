@@ -39,8 +39,20 @@ public final class InputGate<E extends InputGate.Entry> {
     private Entry prev;
     private Entry next;
     private boolean inFlight;
+
+    /** {@link #queuedAtMillis()} of an entry that never waited in the queue. */
+    public static final long NOT_QUEUED = Long.MIN_VALUE;
+
     // @GuardedBy("gate.lock"): when the entry was queued, in the owner's milliseconds.
-    private long queuedAt;
+    private long queuedAt = NOT_QUEUED;
+
+    /**
+     * When this event was queued (the owner's milliseconds), or {@link #NOT_QUEUED} if it took a
+     * free gate. Read by its turn: the gate's lock ordered the write before the turn started.
+     */
+    public final long queuedAtMillis() {
+      return queuedAt;
+    }
 
     /**
      * Fails this event with {@code cause}; called at most once, outside the gate's lock, when the
@@ -255,6 +267,15 @@ public final class InputGate<E extends InputGate.Entry> {
    * @return whether this call broke the gate (false if it was already broken)
    */
   public boolean breakWith(RuntimeException cause) {
+    return breakWith(cause, null);
+  }
+
+  /**
+   * As {@link #breakWith(RuntimeException)}; if this call breaks the gate, {@code first} (if not
+   * null) runs before any event is rejected, outside the lock (so what it records is visible to
+   * whoever hears of the break).
+   */
+  public boolean breakWith(RuntimeException cause, Runnable first) {
     List<Object> victims = new ArrayList<>();
     lock.lock();
     try {
@@ -272,6 +293,9 @@ public final class InputGate<E extends InputGate.Entry> {
       queuedEvents = 0;
     } finally {
       lock.unlock();
+    }
+    if (first != null) {
+      first.run();
     }
     for (Object v : victims) {
       if (v instanceof Resumption r) {

@@ -3,6 +3,7 @@ package dev.dobj.runtime.internal.storage;
 import dev.dobj.rpc.codec.RpcCodec;
 import dev.dobj.rpc.codec.ValuePlan;
 import dev.dobj.runtime.internal.gate.OutputGate;
+import dev.dobj.runtime.internal.metrics.NamespaceMeters;
 import dev.dobj.spi.storage.ObjectStore;
 import dev.dobj.storage.ListOptions;
 import dev.dobj.storage.PutOptions;
@@ -49,6 +50,7 @@ public final class ObjectStorage implements Storage {
   private final ObjectStore store;
   private final RpcCodec codec;
   private final StorageHooks hooks;
+  private final NamespaceMeters meters;
   private final OutputGate outputGate = new StorageOutputGate(this);
   private final SqlView sql;
   private final LinkedHashMap<String, Object> cache =
@@ -79,8 +81,16 @@ public final class ObjectStorage implements Storage {
   private CompletableFuture<Void> lastGated = lastDurable;
   private volatile boolean closed;
 
-  public ObjectStorage(ObjectStore store, RpcCodec codec, StorageHooks hooks) {
+  /**
+   * The storage of one activation.
+   *
+   * @param meters the namespace's meters: commits (turns per batch, latency to durability) and the
+   *     output gate's hold time are recorded there
+   */
+  public ObjectStorage(
+      ObjectStore store, RpcCodec codec, StorageHooks hooks, NamespaceMeters meters) {
     this.store = store;
+    this.meters = meters;
     this.codec = codec;
     this.hooks = hooks;
     this.sql = new SqlView(this);
@@ -172,6 +182,20 @@ public final class ObjectStorage implements Storage {
    * fails or the object is reset first.
    */
   void hold(Runnable send, Consumer<RuntimeException> fail) {
+    if (meters.enabled()) {
+      long start = meters.now();
+      holdUnmetered(
+          () -> {
+            meters.released(start);
+            send.run();
+          },
+          fail);
+    } else {
+      holdUnmetered(send, fail);
+    }
+  }
+
+  private void holdUnmetered(Runnable send, Consumer<RuntimeException> fail) {
     if (dirty) {
       held.add(new Held(send, fail));
       return;
@@ -222,6 +246,7 @@ public final class ObjectStorage implements Storage {
       namePersisted = true;
     }
     long sequence;
+    long start = meters.now();
     try {
       sequence = store.commit();
     } catch (RuntimeException e) {
@@ -239,6 +264,7 @@ public final class ObjectStorage implements Storage {
       pendingAlarm = null;
       hooks.alarmCommitted(committedAlarm);
     }
+    meters.committed(turnsInBatch);
     if (sequence != lastSequence) {
       lastSequence = sequence;
       CompletableFuture<Void> durable = store.durable(sequence);
@@ -246,6 +272,8 @@ public final class ObjectStorage implements Storage {
           (v, err) -> {
             if (err != null) {
               commitFailed(err);
+            } else {
+              meters.durable(start);
             }
           });
       lastDurable = durable;

@@ -1,7 +1,8 @@
 /**
  * The storage an object sees ({@code ctx.storage()}): KV with a decoded-value cache, SQL with
  * dobj's refusals, transactions, alarms, and the output gate over the engine's durability. Imports
- * the API, the storage SPI, the codec and {@code internal.gate}; never the activation.
+ * the API, the storage SPI, the codec, {@code internal.gate} and {@code internal.metrics}; never
+ * the activation.
  *
  * <p>Invariants owned here: every write of a turn lands in the store's open write transaction and
  * is committed as one batch when the turn ends or waits outside storage; a message leaves only
