@@ -8,11 +8,10 @@ module dev.dobj.cli {
   requires com.fasterxml.jackson.dataformat.toml;
   requires micrometer.core;
   requires micrometer.registry.prometheus;
-  // The metrics endpoint (DevMetrics).
-  requires jdk.httpserver;
   // sun.misc.Signal: SIGINT and SIGTERM are handled, not left to shutdown hooks (SignalShutdown).
   requires jdk.unsupported;
-  // The admin endpoint of dobj dev (loopback) and its client (dobj objects, dobj storage).
+  // The loopback endpoints of dobj dev: metrics (DevMetrics) and admin (dobj objects, dobj
+  // storage, whose client is java.net.http).
   requires jdk.httpserver;
   requires java.net.http;
 
