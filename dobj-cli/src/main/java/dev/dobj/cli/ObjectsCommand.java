@@ -3,12 +3,11 @@ package dev.dobj.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,27 +29,13 @@ final class ObjectsCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAMESPACE", description = "The binding name.")
   private String namespace;
 
-  @Option(
-      names = "--app",
-      paramLabel = "DIR",
-      defaultValue = ".",
-      description = "The app's folder, holding dobj.toml (default: the current folder).")
-  private Path appDir;
-
-  @Option(
-      names = "--data",
-      paramLabel = "DIR",
-      description = "The data directory (default: as dobj dev: [dobj] data_dir, else APP/.dobj).")
-  private Path dataDir;
+  @Mixin private AppLocation app;
 
   @Option(names = "--limit", paramLabel = "N", description = "At most N objects.")
   private Integer limit;
 
   @Option(names = "--start-after", paramLabel = "ID", description = "Start after this id.")
   private String startAfter;
-
-  @Option(names = "--json", description = "Print JSON instead of a table.")
-  private boolean json;
 
   @Spec private CommandSpec spec;
 
@@ -64,9 +49,9 @@ final class ObjectsCommand implements Callable<Integer> {
     if (startAfter != null) {
       request.put("startAfter", startAfter);
     }
-    JsonNode result = InspectClient.run(appDir, Optional.ofNullable(dataDir), request);
+    JsonNode result = app.run(request);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (app.json()) {
       out.println(result.toString());
     } else {
       List<List<String>> rows = new ArrayList<>();

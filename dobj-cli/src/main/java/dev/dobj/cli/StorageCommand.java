@@ -4,12 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -48,27 +47,13 @@ final class StorageCommand implements Callable<Integer> {
       description = "KEY [JSON] | QUERY")
   private List<String> args = new ArrayList<>();
 
-  @Option(
-      names = "--app",
-      paramLabel = "DIR",
-      defaultValue = ".",
-      description = "The app's folder, holding dobj.toml (default: the current folder).")
-  private Path appDir;
-
-  @Option(
-      names = "--data",
-      paramLabel = "DIR",
-      description = "The data directory (default: as dobj dev: [dobj] data_dir, else APP/.dobj).")
-  private Path dataDir;
+  @Mixin private AppLocation app;
 
   @Option(names = "--prefix", paramLabel = "P", description = "list: only keys starting with P.")
   private String prefix;
 
   @Option(names = "--limit", paramLabel = "N", description = "list: at most N entries.")
   private Integer limit;
-
-  @Option(names = "--json", description = "Print JSON instead of a table.")
-  private boolean json;
 
   @Spec private CommandSpec spec;
 
@@ -103,9 +88,9 @@ final class StorageCommand implements Callable<Integer> {
           throw new ParameterException(
               spec.commandLine(), "OPERATION must be get, put, delete, list or sql, got " + op);
     }
-    JsonNode result = InspectClient.run(appDir, Optional.ofNullable(dataDir), request);
+    JsonNode result = app.run(request);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (app.json()) {
       out.println(result.toString());
     } else {
       print(out, result);

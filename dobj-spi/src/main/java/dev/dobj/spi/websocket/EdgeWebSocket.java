@@ -166,7 +166,7 @@ public final class EdgeWebSocket implements WebSocket {
     lock.lock();
     try {
       if (owner == null) {
-        throw new IllegalStateException("WebSocket " + description + " was not accepted");
+        throw notAccepted();
       }
       if (this.connection != null) {
         throw new IllegalStateException("WebSocket " + description + " is already open");
@@ -258,8 +258,7 @@ public final class EdgeWebSocket implements WebSocket {
     lock.lock();
     try {
       if (owner == null) {
-        throw new IllegalStateException(
-            "WebSocket " + description + " was not accepted: call ctx.acceptWebSocket(ws) first");
+        throw notAccepted();
       }
       if (state != ReadyState.OPEN) {
         throw new IllegalStateException(
@@ -291,8 +290,7 @@ public final class EdgeWebSocket implements WebSocket {
     lock.lock();
     try {
       if (owner == null) {
-        throw new IllegalStateException(
-            "WebSocket " + description + " was not accepted: call ctx.acceptWebSocket(ws) first");
+        throw notAccepted();
       }
       if (state != ReadyState.OPEN) {
         return; // closing or closed already: nothing more to say
@@ -330,8 +328,7 @@ public final class EdgeWebSocket implements WebSocket {
       lock.unlock();
     }
     if (o == null) {
-      throw new IllegalStateException(
-          "WebSocket " + description + " was not accepted: call ctx.acceptWebSocket(ws) first");
+      throw notAccepted();
     }
     byte[] bytes = o.encodeAttachment(value);
     if (bytes.length > MAX_ATTACHMENT_BYTES) {
@@ -360,6 +357,11 @@ public final class EdgeWebSocket implements WebSocket {
       lock.unlock();
     }
     return Optional.of(o.decodeAttachment(bytes, type));
+  }
+
+  private IllegalStateException notAccepted() {
+    return new IllegalStateException(
+        "WebSocket " + description + " was not accepted: call ctx.acceptWebSocket(ws) first");
   }
 
   @Override
