@@ -170,6 +170,13 @@ public final class DurableObjectRuntime implements AutoCloseable {
   }
 
   /**
+   * How many events wait in the queues of {@code binding}'s objects now (for tests and metrics).
+   */
+  public int queuedEvents(String binding) {
+    return host(binding).queuedCount();
+  }
+
+  /**
    * How many objects of {@code binding} are busy now: running or suspended turns, or queued events.
    * Tests on a manual clock wait for 0 before they move time.
    */

@@ -91,38 +91,6 @@ class OutputGateTest extends StorageTestBase {
   }
 
   @Test
-  void withNoSyncInFlight_aLongQueueCommitsEarly_soItsSyncOverlapsTheRest() {
-    DurableObjectStub<Store> stub = stores().getByName("a");
-    CompletableFuture<Long> first = stub.callAsync(s -> s.increment("n"));
-    awaitHeld(1);
-    held.releaseAll();
-    assertThat(first).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(1L);
-    CompletableFuture<Void> blocker = stub.runAsync(s -> s.block("early"));
-    java.util.List<CompletableFuture<Long>> later = new java.util.ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      later.add(stub.callAsync(s -> s.increment("n")));
-    }
-    StoreFixtures.open("early");
-    assertThat(blocker).succeedsWithin(Duration.ofSeconds(5));
-    // The disk was idle: the first half of the queue committed at once; the other half ran while
-    // that batch's sync was in flight and shares the next commit.
-    awaitHeld(2);
-    CompletableFuture<Void> firstHalf = held.held.poll();
-    firstHalf.complete(null);
-    for (int i = 0; i < 5; i++) {
-      assertThat(later.get(i)).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(i + 2L);
-    }
-    for (int i = 5; i < 10; i++) {
-      assertThat(later.get(i)).isNotDone();
-    }
-    held.releaseAll();
-    for (int i = 5; i < 10; i++) {
-      assertThat(later.get(i)).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(i + 2L);
-    }
-    assertThat(held.held).isEmpty();
-  }
-
-  @Test
   void aResultWithoutWrites_isNotHeld() {
     DurableObjectStub<Store> stub = stores().getByName("a");
     assertThat(stub.callAsync(s -> s.get("k"))).succeedsWithin(Duration.ofSeconds(5));

@@ -223,17 +223,10 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   }
 
   /**
-   * A turn ended: commits its writes, unless more events wait, in which case the batch may stay
-   * open so the next turns share its commit (group commit across turns, bounded by {@link
+   * A turn ended: commits its writes, unless more events wait, in which case the batch stays open
+   * so the next turns share its commit (group commit across turns, bounded by {@link
    * #MAX_TURNS_PER_BATCH}). The results of those turns wait for that commit (output gate). If the
    * queue drains without another turn, {@link #idleWork} commits before the gate goes idle.
-   *
-   * <p>With an engine that makes batches durable after their commit (an fsync), the batch stays
-   * open while the previous batch's sync is in flight (committing earlier would only wait for that
-   * sync), but when no sync is in flight it commits as soon as it holds at least as many turns as
-   * still wait, so its sync starts at once and overlaps the turns that follow instead of waiting
-   * for them. With many callers and one object this pipelines two halves: one half's turns run
-   * while the other half's fsync runs, rather than turns and fsync taking turns.
    */
   private void endBatch() {
     ObjectStorage s = storage;
@@ -241,17 +234,10 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
       return;
     }
     s.turnEnded();
-    int queued = gate.queuedEvents();
-    if (queued > 0 && s.turnsInBatch() <= MAX_TURNS_PER_BATCH && keepOpen(s, queued)) {
+    if (gate.queuedEvents() > 0 && s.turnsInBatch() <= MAX_TURNS_PER_BATCH) {
       return;
     }
     commitOpenBatch();
-  }
-
-  /** Whether a batch that {@code queued} more events could join should stay open. */
-  private static boolean keepOpen(ObjectStorage s, int queued) {
-    // turnsInBatch counts the turn that just ended
-    return s.syncInFlight() || !s.durabilityDeferred() || s.turnsInBatch() < queued;
   }
 
   private void commitOpenBatch() {
