@@ -73,7 +73,7 @@ public final class EdgeWebSocket implements WebSocket {
   private volatile byte[] attachment;
 
   /**
-   * A socket for an upgrade request, not yet accepted.
+   * A socket for an upgrade request, before any object accepts it.
    *
    * @param description who asked for it, for messages and logs (e.g. the request path and peer)
    */
