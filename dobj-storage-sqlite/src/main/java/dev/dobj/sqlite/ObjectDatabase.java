@@ -5,11 +5,14 @@ import dev.dobj.spi.storage.Durability;
 import dev.dobj.spi.storage.SqlResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -68,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * operation throws it, every pending and later {@code durable} future fails with it, and the engine
  * discards this object once its lease ends, so that the next open reads the disk afresh.
  */
-final class ObjectDatabase {
+final class ObjectDatabase implements CommitLog.Writer {
   private static final Logger LOG = LoggerFactory.getLogger(ObjectDatabase.class);
 
   private static final String GET = "SELECT value FROM _dobj_kv WHERE key = ?";
@@ -142,6 +145,12 @@ final class ObjectDatabase {
   private Optional<Long> committedAlarm = Optional.empty();
   // @GuardedBy("lock")
   private long lastSequence;
+  // @GuardedBy("lock"): with the commit log, the bytes of the WAL already logged
+  private long logged;
+  // With the commit log: the log position after this object's last record (read by the committer)
+  private volatile long loggedPosition;
+  // The database file's name in the commit log, made on first use (racy but idempotent)
+  private byte[] logName;
 
   // @GuardedBy("engine's lock")
   SqliteObjectStore lease;
@@ -662,13 +671,16 @@ final class ObjectDatabase {
         syncChannel = db.wal(); // published before the sequence number it covers
       }
       sync.committed(sequence);
+      CommitLog log = engine.log();
       if (durableNow) {
         finishDurable(sequence);
+      } else if (log != null) {
+        logBatch(log, sequence);
       } else {
         sync.requestSync(engine.committer(), this::syncNow);
       }
       boolean overThreshold =
-          engine.durability() == Durability.OS
+          (engine.durability() == Durability.OS || log != null)
               && state == State.PRESENT
               && db.walSize() > engine.checkpointBytes();
       if (overThreshold || checkpointWanted) {
@@ -886,6 +898,27 @@ final class ObjectDatabase {
     if (engine.durability() == Durability.FSYNC) {
       directoryChanges.incrementAndGet(); // opening the database created its -wal file
     }
+    logged = 0;
+    CommitLog log = engine.log();
+    if (log != null) {
+      // A WAL left by a crash or a failed connection: logged records always start at offset 0 of
+      // an empty WAL, so fold it into the database first (after whatever the log still holds of
+      // it became durable: see CommitLog).
+      Database d = db;
+      try {
+        if (d.walSize() == 0) {
+          return d;
+        }
+        onCommitter(
+            () -> {
+              log.awaitDurable(log.position());
+              checkpoint(d);
+              log.appendReset(logName());
+            });
+      } catch (IOException e) {
+        throw fail(e);
+      }
+    }
     return db;
   }
 
@@ -918,13 +951,17 @@ final class ObjectDatabase {
     long target = sync.committed();
     try {
       if (checkpoint) {
+        awaitLogged();
         d.checkpoint();
         engine.hooks().checkpointed(file);
+        logReset(false);
         finishDurable(target);
       }
     } catch (SQLException e) {
       failed(e, null);
       throw e;
+    } catch (IOException e) {
+      throw fail(e);
     } finally {
       syncChannel = null;
       db = null;
@@ -960,15 +997,15 @@ final class ObjectDatabase {
       Database d = db;
       onCommitter(
           () -> {
-            try {
-              d.checkpoint();
-            } catch (SQLException e) {
-              throw new IOException(Database.message(e), e);
-            }
+            awaitLogged();
+            checkpoint(d);
           });
       closeConnection(false);
       onCommitter(
           () -> {
+            // Durable before the file goes: a new database of this object must never receive
+            // the frames of the old one.
+            logReset(true);
             directory.deleteFile(file);
             directory.sync();
           });
@@ -1116,14 +1153,108 @@ final class ObjectDatabase {
         return;
       }
       checkpointWanted = false;
+      awaitLogged();
       db.checkpoint();
       engine.hooks().checkpointed(file);
+      logReset(false);
     } catch (SQLException e) {
       LOG.error("Could not checkpoint {}", file, e);
       failed(e, null);
+    } catch (IOException e) {
+      LOG.error("Could not checkpoint {}", file, e);
+      fail(e);
     } finally {
       lock.unlock();
     }
+  }
+
+  // ---- the commit log's side ------------------------------------------------------------------
+
+  /** Appends the WAL bytes of the batch just committed to the commit log (lock held). */
+  private void logBatch(CommitLog log, long sequence) throws IOException {
+    FileChannel wal = db.wal();
+    long size = wal == null ? 0 : wal.size();
+    if (size < logged) {
+      throw new IOException(
+          "The WAL of " + file + " shrank from " + logged + " to " + size + " bytes unexpectedly");
+    }
+    ByteBuffer record = CommitLog.framesRecord(logName(), logged, Math.toIntExact(size - logged));
+    long at = logged;
+    while (record.hasRemaining()) {
+      int n = wal.read(record, at);
+      if (n < 0) {
+        throw new IOException("The WAL of " + file + " ended before " + size + " bytes");
+      }
+      at += n;
+    }
+    loggedPosition = log.append(this, sequence, record);
+    logged = size;
+  }
+
+  private byte[] logName() {
+    byte[] n = logName;
+    if (n == null) {
+      n = CommitLog.name(engine.dataDirectory(), file);
+      logName = n;
+    }
+    return n;
+  }
+
+  /** With the commit log, waits until this object's records are durable: before a checkpoint. */
+  private void awaitLogged() throws IOException {
+    CommitLog log = engine.log();
+    if (log != null) {
+      log.awaitDurable(loggedPosition);
+    }
+  }
+
+  /**
+   * With the commit log, records that the WAL was checkpointed and truncated (or the file is about
+   * to go); with {@code await}, waits until that record is durable.
+   */
+  private void logReset(boolean await) throws IOException {
+    CommitLog log = engine.log();
+    if (log != null) {
+      long at = log.appendReset(logName());
+      logged = 0;
+      if (await) {
+        log.awaitDurable(at);
+      }
+    }
+  }
+
+  private static void checkpoint(Database d) throws IOException {
+    try {
+      d.checkpoint();
+    } catch (SQLException e) {
+      throw new IOException(Database.message(e), e);
+    }
+  }
+
+  @Override
+  public void logDurable(long sequence) {
+    finishDurable(sequence);
+  }
+
+  @Override
+  public void logFailed(IOException cause) {
+    fail(cause);
+  }
+
+  @Override
+  public boolean syncForRetirement() throws IOException {
+    try (FileChannel c = FileChannel.open(walFile, StandardOpenOption.READ)) {
+      engine.hooks().beforeFsync(walFile);
+      c.force(false);
+      return true;
+    } catch (NoSuchFileException e) {
+      return false; // checkpointed and closed, or deleted: nothing left in a WAL
+    }
+  }
+
+  @Override
+  public Path walDirectory() {
+    return walFile.getParent();
   }
 
   /**

@@ -80,12 +80,16 @@ public final class SqliteStorageEngine implements StorageEngine {
    */
   public static final int DEFAULT_COMMITTER_THREADS = 32;
 
+  /** The default size past which the commit log starts a new segment file. */
+  public static final long DEFAULT_LOG_SEGMENT_BYTES = 128L << 20;
+
   private final Path dataDirectory;
   private final Durability durability;
   private final int maxOpenConnections;
   private final long checkpointBytes;
   private final EngineHooks hooks;
   private final ExecutorService committer;
+  private final CommitLog log; // FSYNC with the commit log only
   private final AtomicLong sequences = new AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
   // @GuardedBy("lock")
@@ -127,6 +131,18 @@ public final class SqliteStorageEngine implements StorageEngine {
         Executors.newFixedThreadPool(
             b.committerThreads,
             Thread.ofPlatform().name("dobj-sqlite-committer-", 0).daemon(true).factory());
+    try {
+      // Whatever the durability now: a log left by an earlier run holds durable batches.
+      CommitLog.recover(dataDirectory, hooks);
+      this.log =
+          durability == Durability.FSYNC && b.commitLog
+              ? CommitLog.open(dataDirectory, b.logSegmentBytes, hooks, committer)
+              : null;
+    } catch (IOException e) {
+      committer.shutdownNow();
+      throw new UncheckedIOException(
+          "Cannot recover or open the commit log in " + dataDirectory + ": " + e.getMessage(), e);
+    }
   }
 
   /** A builder for an engine storing under {@code dataDirectory}. */
@@ -141,6 +157,8 @@ public final class SqliteStorageEngine implements StorageEngine {
     private int maxOpenConnections = DEFAULT_MAX_OPEN_CONNECTIONS;
     private int committerThreads = DEFAULT_COMMITTER_THREADS;
     private long checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
+    private boolean commitLog = true;
+    private long logSegmentBytes = DEFAULT_LOG_SEGMENT_BYTES;
     private EngineHooks hooks = EngineHooks.NONE;
 
     private Builder(Path dataDirectory) {
@@ -154,7 +172,7 @@ public final class SqliteStorageEngine implements StorageEngine {
     }
 
     /**
-     * The bound on open SQLite connections (each holds three file descriptors); default 256.
+     * The bound on open SQLite connections (each holds three file descriptors); default 1024.
      *
      * @throws IllegalArgumentException if {@code max} is less than 1
      */
@@ -168,7 +186,7 @@ public final class SqliteStorageEngine implements StorageEngine {
 
     /**
      * The number of committer threads (platform threads that fsync, checkpoint and close); default
-     * 4.
+     * 32.
      *
      * @throws IllegalArgumentException if {@code threads} is less than 1
      */
@@ -190,6 +208,34 @@ public final class SqliteStorageEngine implements StorageEngine {
         throw new IllegalArgumentException("checkpointBytes must not be negative; got " + bytes);
       }
       this.checkpointBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Whether {@link Durability#FSYNC} goes through the shared commit log (default true): the new
+     * WAL bytes of each batch are appended to one log file whose fsync covers the batches of every
+     * object at once; each object's WAL is fsync'd only when a log segment retires. Without it,
+     * each object's {@code -wal} file is fsync'd for its own batches (one fsync per object per
+     * group commit), which costs more fsyncs when many objects write at once. Ignored in {@link
+     * Durability#OS}, which fsyncs nothing.
+     */
+    public Builder commitLog(boolean enabled) {
+      this.commitLog = enabled;
+      return this;
+    }
+
+    /**
+     * The size past which the commit log starts a new segment file; default 128 MiB. A larger
+     * segment retires less often (a retirement fsyncs the WAL of each object that wrote to it) and
+     * takes more disk: the log holds about two segments.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is less than 4096
+     */
+    public Builder logSegmentBytes(long bytes) {
+      if (bytes < 4096) {
+        throw new IllegalArgumentException("logSegmentBytes must be at least 4096; got " + bytes);
+      }
+      this.logSegmentBytes = bytes;
       return this;
     }
 
@@ -343,6 +389,12 @@ public final class SqliteStorageEngine implements StorageEngine {
         failure = collect(failure, e);
       }
     }
+    if (log != null) {
+      // Every object checkpointed its WAL on the way out unless one failed: then the log stays
+      // for the next start to replay.
+      boolean clean = failure == null && all.stream().noneMatch(ObjectDatabase::failed);
+      log.close(clean);
+    }
     committer.shutdown();
     try {
       if (!committer.awaitTermination(1, TimeUnit.MINUTES)) {
@@ -387,6 +439,15 @@ public final class SqliteStorageEngine implements StorageEngine {
 
   EngineHooks hooks() {
     return hooks;
+  }
+
+  /** The commit log, or null when batches are not logged (OS durability, or turned off). */
+  CommitLog log() {
+    return log;
+  }
+
+  Path dataDirectory() {
+    return dataDirectory;
   }
 
   long checkpointBytes() {

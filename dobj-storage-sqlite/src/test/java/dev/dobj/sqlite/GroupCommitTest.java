@@ -36,8 +36,13 @@ class GroupCommitTest {
   }
 
   @Test
-  void commitsDuringASlowFsync_shareTheNextOne() throws Exception {
-    engine = SqliteStorageEngine.builder(dataDir).durability(Durability.FSYNC).hooks(hooks).build();
+  void withoutTheCommitLog_commitsDuringASlowWalFsync_shareTheNextOne() throws Exception {
+    engine =
+        SqliteStorageEngine.builder(dataDir)
+            .durability(Durability.FSYNC)
+            .commitLog(false)
+            .hooks(hooks)
+            .build();
     Path wal = dataDir.resolve(NAMESPACE).resolve(ADDRESS.id() + ".sqlite-wal").toAbsolutePath();
     try (ObjectStore s = engine.open(ADDRESS, FencingToken.SINGLE_NODE)) {
       s.put("k", new byte[] {0});

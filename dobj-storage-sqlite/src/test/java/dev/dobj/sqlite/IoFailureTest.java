@@ -63,9 +63,15 @@ class IoFailureTest {
   }
 
   @Test
-  void aFailedFsync_failsTheDurableFuture_andTheStoreRefusesUse_untilOpenedAgain()
-      throws IOException {
-    engine = SqliteStorageEngine.builder(dataDir).durability(Durability.FSYNC).hooks(hooks).build();
+  void
+      withoutTheCommitLog_aFailedWalFsync_failsTheDurableFuture_andTheStoreRefusesUse_untilOpenedAgain()
+          throws IOException {
+    engine =
+        SqliteStorageEngine.builder(dataDir)
+            .durability(Durability.FSYNC)
+            .commitLog(false)
+            .hooks(hooks)
+            .build();
     Path wal = dataDir.resolve(NAMESPACE).resolve(ADDRESS.id() + ".sqlite-wal").toAbsolutePath();
     try (ObjectStore s = engine.open(ADDRESS, FencingToken.SINGLE_NODE)) {
       s.put("k", new byte[] {1});

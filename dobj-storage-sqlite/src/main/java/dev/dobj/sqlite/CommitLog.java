@@ -1,0 +1,623 @@
+package dev.dobj.sqlite;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's shared commit log ({@code FSYNC} durability): one fsync makes the batches of many
+ * objects durable at once, where each object's own {@code -wal} file would need one fsync each.
+ *
+ * <p><b>What is logged.</b> After an object's {@code COMMIT} (which, with {@code synchronous=OFF},
+ * only writes its WAL into the page cache), the bytes its WAL gained are copied into a <em>frames
+ * record</em>: the database file, the offset in its WAL, and the bytes. The record is appended here
+ * and the batch is durable once a sync of the log covers it. Nothing fsyncs the object's WAL on the
+ * commit path. A <em>reset record</em> says an object's WAL was checkpointed and truncated (or its
+ * file deleted): its earlier records are obsolete.
+ *
+ * <p><b>Recovery</b> ({@link #recover}, before any database opens): the records after each object's
+ * last reset are written back into its WAL at their offsets, the WAL is cut after the last one and
+ * fsync'd, and the log is deleted. The WAL then holds exactly the frames of every batch the log
+ * made durable, byte for byte as SQLite wrote them, so SQLite's own recovery reads them as
+ * committed; a batch whose record was not durable is gone, as if it had never committed. Reading
+ * stops at the first torn or corrupt record (a record is checksummed with CRC-32C).
+ *
+ * <p><b>Rules the engine keeps</b> so that replaying never mixes generations of a WAL:
+ *
+ * <ul>
+ *   <li>Before an object's WAL is checkpointed, its records are durable ({@link #awaitDurable}): a
+ *       checkpoint copies committed frames into the database, so a record lost after that would
+ *       leave the database ahead of its replayed WAL.
+ *   <li>Before an object's file is deleted, its reset record is durable: a new database of the same
+ *       object must never receive the old one's frames.
+ *   <li>An object's connection that finds a non-empty WAL on opening checkpoints it first, so every
+ *       logged WAL starts at offset 0 of an empty file.
+ * </ul>
+ *
+ * <p><b>Segments.</b> The log is a sequence of files {@code <data>/.commit-log/<n>.log}. Past
+ * {@code segmentBytes} a new segment starts; the old one is retired once a sync covered it: the
+ * committer fsyncs the WAL of every object that wrote to it (one fsync per object per segment, not
+ * per batch), then deletes it. So the log stays about two segments long.
+ *
+ * <p><b>Threads.</b> Thread-safe. {@code lock} guards the open segment, the position and the
+ * waiters; appends write under it (page cache only). One platform thread runs the syncs: it takes
+ * the waiters, fsyncs without the lock, then completes them. A failed fsync fails every waiter and
+ * every later append: the log cannot tell what reached the disk.
+ */
+final class CommitLog implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CommitLog.class);
+
+  /** The log's directory under the data directory (a name no namespace directory can have). */
+  static final String DIRECTORY = ".commit-log";
+
+  private static final Pattern SEGMENT = Pattern.compile("[0-9]{20}\\.log");
+  private static final int HEADER = 8; // length (int), CRC-32C (int)
+  private static final byte FRAMES = 1;
+  private static final byte RESET = 2;
+  // The largest record recovery accepts: a WAL grows by at most the pages of one transaction.
+  private static final int MAX_RECORD = Integer.MAX_VALUE - 64;
+
+  /** An object whose batches the log makes durable. */
+  interface Writer {
+    /** Every batch of this writer up to {@code sequence} is durable. */
+    void logDurable(long sequence);
+
+    /** The log failed; no batch of this writer that is not yet durable will become durable. */
+    void logFailed(IOException cause);
+
+    /**
+     * Retirement: makes this writer's WAL durable on its own, so a segment holding its older
+     * records may go. Returns whether there was a WAL (none: a checkpoint or a deletion made it
+     * durable already).
+     */
+    boolean syncForRetirement() throws IOException;
+
+    /** The directory of this writer's WAL (fsync'd after its WAL, in case the WAL is new). */
+    Path walDirectory();
+  }
+
+  private record Waiter(Writer writer, long sequence) {}
+
+  /** One file of the log. */
+  private static final class Segment {
+    final long number;
+    final Path path;
+    final FileChannel channel;
+    final Set<Writer> writers = new HashSet<>();
+    final long start; // the log position of its first record
+    long end; // the log position after its last record
+    boolean synced; // its end is covered by a finished sync
+
+    Segment(long number, Path path, FileChannel channel, long start) {
+      this.number = number;
+      this.path = path;
+      this.channel = channel;
+      this.start = start;
+      this.end = start;
+    }
+  }
+
+  private final Path directory;
+  private final long segmentBytes;
+  private final EngineHooks hooks;
+  private final Executor retirer;
+  private final Thread syncer;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition work = lock.newCondition();
+  private final Condition synced = lock.newCondition();
+  // @GuardedBy("lock")
+  private Segment current;
+  // @GuardedBy("lock"): sealed segments, oldest first, not yet deleted
+  private final ArrayDeque<Segment> sealed = new ArrayDeque<>();
+  // @GuardedBy("lock")
+  private long position;
+  // @GuardedBy("lock")
+  private long durable;
+  // @GuardedBy("lock")
+  private List<Waiter> waiters = new ArrayList<>();
+  // @GuardedBy("lock"): someone waits in awaitDurable
+  private boolean syncWanted;
+  // @GuardedBy("lock"): a new segment's directory entry is not yet fsync'd
+  private boolean directoryUnsynced;
+  // @GuardedBy("lock")
+  private IOException failure;
+  // @GuardedBy("lock")
+  private boolean closed;
+
+  private CommitLog(Path directory, long segmentBytes, EngineHooks hooks, Executor retirer)
+      throws IOException {
+    this.directory = directory;
+    this.segmentBytes = segmentBytes;
+    this.hooks = hooks;
+    this.retirer = retirer;
+    Files.createDirectories(directory);
+    this.current = newSegment(1, 0);
+    this.directoryUnsynced = true;
+    this.syncer = Thread.ofPlatform().name("dobj-sqlite-log").daemon(true).start(this::runSyncs);
+  }
+
+  /**
+   * Opens an empty log under {@code dataDirectory}; {@link #recover} must have run first.
+   *
+   * @param retirer where retirements run (they fsync WALs)
+   */
+  static CommitLog open(Path dataDirectory, long segmentBytes, EngineHooks hooks, Executor retirer)
+      throws IOException {
+    return new CommitLog(dataDirectory.resolve(DIRECTORY), segmentBytes, hooks, retirer);
+  }
+
+  // ---- appending -------------------------------------------------------------------------------
+
+  /** The name of a database file in records: its path relative to the data directory. */
+  static byte[] name(Path dataDirectory, Path databaseFile) {
+    return dataDirectory
+        .relativize(databaseFile)
+        .toString()
+        .replace('\\', '/')
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A frames record for {@code length} WAL bytes at {@code walOffset} of {@code name}, positioned
+   * where the bytes go: fill it up to its limit, then {@link #append} it.
+   */
+  static ByteBuffer framesRecord(byte[] name, long walOffset, int length) {
+    if (length > MAX_RECORD - name.length - 16) {
+      throw new IllegalArgumentException("A batch of " + length + " WAL bytes is too large to log");
+    }
+    ByteBuffer b = ByteBuffer.allocate(HEADER + 1 + 2 + name.length + 8 + length);
+    b.position(HEADER);
+    b.put(FRAMES).putShort((short) name.length).put(name).putLong(walOffset);
+    return b;
+  }
+
+  /**
+   * Appends a filled frames record; {@code writer.logDurable(sequence)} follows once a sync covers
+   * it.
+   *
+   * @return the log position after the record (for {@link #awaitDurable})
+   * @throws IOException if the log failed or is closed
+   */
+  long append(Writer writer, long sequence, ByteBuffer record) throws IOException {
+    seal(record);
+    lock.lock();
+    try {
+      long end = write(record);
+      current.writers.add(writer);
+      waiters.add(new Waiter(writer, sequence));
+      work.signal();
+      return end;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Appends a reset record for {@code name}: its WAL was checkpointed and truncated, or its file is
+   * about to be deleted.
+   *
+   * @return the log position after the record
+   */
+  long appendReset(byte[] name) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(HEADER + 1 + 2 + name.length);
+    b.position(HEADER);
+    b.put(RESET).putShort((short) name.length).put(name);
+    seal(b);
+    lock.lock();
+    try {
+      return write(b);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The log position after the last record appended. */
+  long position() {
+    lock.lock();
+    try {
+      return position;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until every record before {@code logPosition} is durable. */
+  void awaitDurable(long logPosition) throws IOException {
+    lock.lock();
+    try {
+      while (durable < logPosition) {
+        if (failure != null) {
+          throw new IOException("The commit log failed: " + failure.getMessage(), failure);
+        }
+        if (closed) {
+          throw new IOException("The commit log is closed");
+        }
+        syncWanted = true;
+        work.signal();
+        synced.awaitUninterruptibly();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void seal(ByteBuffer record) {
+    record.flip();
+    CRC32C crc = new CRC32C();
+    crc.update(record.array(), HEADER, record.limit() - HEADER);
+    record.putInt(0, record.limit() - HEADER);
+    record.putInt(4, (int) crc.getValue());
+  }
+
+  // @GuardedBy("lock")
+  private long write(ByteBuffer record) throws IOException {
+    if (failure != null) {
+      throw new IOException("The commit log failed: " + failure.getMessage(), failure);
+    }
+    if (closed) {
+      throw new IOException("The commit log is closed");
+    }
+    if (current.end - current.start >= segmentBytes) {
+      rotate();
+    }
+    try {
+      while (record.hasRemaining()) {
+        current.channel.write(record);
+      }
+    } catch (IOException e) {
+      failure = e; // the segment may now hold a torn record: nothing after it can count
+      throw e;
+    }
+    position += record.limit();
+    current.end = position;
+    return position;
+  }
+
+  // @GuardedBy("lock")
+  private void rotate() throws IOException {
+    Segment next = newSegment(current.number + 1, position);
+    sealed.addLast(current);
+    current = next;
+    directoryUnsynced = true;
+  }
+
+  private Segment newSegment(long number, long start) throws IOException {
+    Path path = directory.resolve(String.format("%020d.log", number));
+    FileChannel channel =
+        FileChannel.open(
+            path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    return new Segment(number, path, channel, start);
+  }
+
+  // ---- syncing ---------------------------------------------------------------------------------
+
+  private void runSyncs() {
+    while (true) {
+      List<Waiter> batch;
+      List<Segment> toSync = new ArrayList<>();
+      long target;
+      boolean syncDirectory;
+      IOException error;
+      lock.lock();
+      try {
+        while (waiters.isEmpty() && !syncWanted && !closed) {
+          work.awaitUninterruptibly();
+        }
+        if (closed && waiters.isEmpty() && !syncWanted) {
+          return;
+        }
+        batch = waiters;
+        waiters = new ArrayList<>();
+        syncWanted = false;
+        target = position;
+        for (Segment s : sealed) {
+          if (!s.synced) {
+            toSync.add(s);
+          }
+        }
+        toSync.add(current);
+        syncDirectory = directoryUnsynced;
+        directoryUnsynced = false;
+        error = failure;
+      } finally {
+        lock.unlock();
+      }
+      if (error == null) {
+        error = sync(toSync, syncDirectory);
+      }
+      List<Segment> retire = new ArrayList<>();
+      lock.lock();
+      try {
+        if (error != null) {
+          if (failure == null) {
+            failure = error;
+            LOG.error("An fsync of the commit log in {} failed", directory, error);
+          }
+        } else {
+          durable = Math.max(durable, target);
+          for (Segment s : sealed) {
+            if (!s.synced && s.end <= durable) {
+              s.synced = true;
+              retire.add(s);
+            }
+          }
+        }
+        synced.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      if (error != null) {
+        IOException f = error;
+        batch.forEach(w -> w.writer().logFailed(f));
+        continue;
+      }
+      // In order: one writer's waiters are in its sequence order.
+      batch.forEach(w -> w.writer().logDurable(w.sequence()));
+      for (Segment s : retire) {
+        try {
+          retirer.execute(() -> retire(s));
+        } catch (RejectedExecutionException e) {
+          // closing: the segment stays for recovery, which is always correct
+        }
+      }
+    }
+  }
+
+  /** Fsyncs the segments (and the log's directory); returns the failure, if any. */
+  private IOException sync(List<Segment> segments, boolean syncDirectory) {
+    try {
+      for (Segment s : segments) {
+        hooks.beforeFsync(s.path);
+        s.channel.force(false);
+      }
+      if (syncDirectory) {
+        hooks.beforeFsync(directory);
+        try (FileChannel d = FileChannel.open(directory, StandardOpenOption.READ)) {
+          d.force(true);
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      return e;
+    }
+  }
+
+  /**
+   * Committer: makes the WAL of every writer of a synced, sealed segment durable, then drops it.
+   */
+  private void retire(Segment s) {
+    List<Writer> writers;
+    lock.lock();
+    try {
+      writers = new ArrayList<>(s.writers);
+    } finally {
+      lock.unlock();
+    }
+    try {
+      Set<Path> directories = new HashSet<>();
+      for (Writer w : writers) {
+        if (w.syncForRetirement()) {
+          directories.add(w.walDirectory());
+        }
+      }
+      for (Path d : directories) {
+        hooks.beforeFsync(d);
+        try (FileChannel c = FileChannel.open(d, StandardOpenOption.READ)) {
+          c.force(true);
+        }
+      }
+      s.channel.close();
+      Files.deleteIfExists(s.path);
+    } catch (IOException e) {
+      LOG.warn("Could not retire commit log segment {}; it stays until the next start", s.path, e);
+      return;
+    }
+    lock.lock();
+    try {
+      sealed.remove(s);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stops the syncer (after a last sync of what is pending) and closes the files. With {@code
+   * clean} (every object checkpointed its WAL) the segments are deleted; otherwise they stay for
+   * {@link #recover}.
+   */
+  @Override
+  public void close() {
+    close(false);
+  }
+
+  void close(boolean clean) {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      work.signal();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      syncer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    lock.lock();
+    try {
+      List<Segment> all = new ArrayList<>(sealed);
+      all.add(current);
+      for (Segment s : all) {
+        try {
+          s.channel.close();
+          if (clean && failure == null) {
+            Files.deleteIfExists(s.path);
+          }
+        } catch (IOException e) {
+          LOG.warn("Could not close commit log segment {}", s.path, e);
+        }
+      }
+      synced.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- recovery --------------------------------------------------------------------------------
+
+  /** Where one object's replayed bytes are: a record's payload in a segment. */
+  private record Replay(int segment, long payloadPosition, long walOffset, int length) {}
+
+  /**
+   * Replays the log under {@code dataDirectory} into the objects' WAL files and deletes it (see the
+   * class comment). Runs before any database of the directory opens.
+   *
+   * @return the number of frames records replayed
+   */
+  static int recover(Path dataDirectory, EngineHooks hooks) throws IOException {
+    Path dir = dataDirectory.resolve(DIRECTORY);
+    List<Path> segments = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        if (SEGMENT.matcher(f.getFileName().toString()).matches()) {
+          segments.add(f);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
+    segments.sort(null);
+    List<FileChannel> channels = new ArrayList<>();
+    // Per database name, the records after its last reset, in log order.
+    Map<String, List<Replay>> replays = new LinkedHashMap<>();
+    int replayed = 0;
+    try {
+      read:
+      for (int i = 0; i < segments.size(); i++) {
+        FileChannel c = FileChannel.open(segments.get(i), StandardOpenOption.READ);
+        channels.add(c);
+        long size = c.size();
+        long at = 0;
+        ByteBuffer header = ByteBuffer.allocate(HEADER);
+        while (at + HEADER <= size) {
+          header.clear();
+          readFully(c, header, at);
+          int length = header.getInt(0);
+          int crc = header.getInt(4);
+          if (length < 3 || length > size - at - HEADER) {
+            break read; // torn
+          }
+          ByteBuffer body = ByteBuffer.allocate(length);
+          readFully(c, body, at + HEADER);
+          CRC32C check = new CRC32C();
+          check.update(body.array(), 0, length);
+          if ((int) check.getValue() != crc) {
+            break read; // torn or corrupt: nothing after it counts
+          }
+          byte type = body.get(0);
+          int nameLength = body.getShort(1) & 0xffff;
+          String name = new String(body.array(), 3, nameLength, StandardCharsets.UTF_8);
+          if (type == RESET) {
+            replays.remove(name);
+          } else if (type == FRAMES) {
+            long walOffset = body.getLong(3 + nameLength);
+            int payload = 3 + nameLength + 8;
+            replays
+                .computeIfAbsent(name, n -> new ArrayList<>())
+                .add(new Replay(i, at + HEADER + payload, walOffset, length - payload));
+          } else {
+            break read;
+          }
+          at += HEADER + length;
+        }
+      }
+      Set<Path> directories = new HashSet<>();
+      for (Map.Entry<String, List<Replay>> e : replays.entrySet()) {
+        Path database = dataDirectory.resolve(e.getKey()).normalize();
+        if (!database.startsWith(dataDirectory) || !Files.exists(database)) {
+          LOG.warn("The commit log holds batches of {}, which does not exist; skipped", database);
+          continue;
+        }
+        Path wal = database.resolveSibling(database.getFileName() + "-wal");
+        try (FileChannel w =
+            FileChannel.open(
+                wal,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.READ)) {
+          long end = 0;
+          for (Replay r : e.getValue()) {
+            ByteBuffer bytes = ByteBuffer.allocate(r.length());
+            readFully(channels.get(r.segment()), bytes, r.payloadPosition());
+            bytes.flip();
+            long at = r.walOffset();
+            while (bytes.hasRemaining()) {
+              at += w.write(bytes, at);
+            }
+            end = r.walOffset() + r.length();
+            replayed++;
+          }
+          w.truncate(end);
+          hooks.beforeFsync(wal);
+          w.force(true);
+        }
+        directories.add(wal.getParent());
+      }
+      for (Path d : directories) {
+        hooks.beforeFsync(d);
+        try (FileChannel c = FileChannel.open(d, StandardOpenOption.READ)) {
+          c.force(true);
+        }
+      }
+    } finally {
+      for (FileChannel c : channels) {
+        c.close();
+      }
+    }
+    for (Path s : segments) {
+      Files.deleteIfExists(s);
+    }
+    if (replayed > 0) {
+      LOG.info(
+          "Replayed {} logged batches of {} objects from the commit log in {}",
+          replayed,
+          replays.size(),
+          dir);
+    }
+    return replayed;
+  }
+
+  private static void readFully(FileChannel c, ByteBuffer b, long at) throws IOException {
+    while (b.hasRemaining()) {
+      int n = c.read(b, at);
+      if (n < 0) {
+        throw new IOException("Unexpected end of " + c);
+      }
+      at += n;
+    }
+  }
+}

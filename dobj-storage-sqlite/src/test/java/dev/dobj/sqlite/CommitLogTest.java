@@ -1,0 +1,339 @@
+package dev.dobj.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dobj.NamespaceKey;
+import dev.dobj.spi.ObjectAddress;
+import dev.dobj.spi.storage.Durability;
+import dev.dobj.spi.storage.FencingToken;
+import dev.dobj.spi.storage.ObjectStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shared commit log of {@code FSYNC} durability: one log fsync covers the batches of many
+ * objects, and what it made durable survives the loss of everything else that was never fsync'd.
+ *
+ * <p>A power loss is simulated by copying the data directory while the engine runs (the copy sees
+ * the page cache, as a later boot would see the disk) and then damaging what only the page cache
+ * held for sure: the objects' {@code -wal} files, which nothing fsyncs on the commit path. The
+ * database files and the log's synced segments are durable by then.
+ */
+class CommitLogTest {
+  private static final String NAMESPACE = "log";
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path dataDir;
+  @TempDir Path copyDir;
+  private final RecordingHooks hooks = new RecordingHooks();
+  private SqliteStorageEngine engine;
+  private SqliteStorageEngine copy;
+
+  @AfterEach
+  void close() {
+    hooks.release();
+    if (engine != null) {
+      engine.close();
+    }
+    if (copy != null) {
+      copy.close();
+    }
+  }
+
+  private static ObjectAddress address(int i) {
+    return new ObjectAddress(NAMESPACE, NamespaceKey.of(NAMESPACE).idFromName("o" + i));
+  }
+
+  private static byte[] value(int object, int round) {
+    return ("object " + object + " round " + round).getBytes();
+  }
+
+  private SqliteStorageEngine.Builder fsync(Path dir) {
+    return SqliteStorageEngine.builder(dir).durability(Durability.FSYNC).hooks(hooks);
+  }
+
+  /** Commits {@code rounds} durable batches on each of {@code objects} objects. */
+  private void writeRounds(int objects, int rounds) {
+    for (int r = 0; r < rounds; r++) {
+      for (int i = 0; i < objects; i++) {
+        try (ObjectStore s = engine.open(address(i), FencingToken.SINGLE_NODE)) {
+          s.put("k", value(i, r));
+          s.put("round " + r, new byte[] {(byte) r});
+          s.execute("CREATE TABLE IF NOT EXISTS t (x)");
+          s.execute("INSERT INTO t VALUES (?)", r);
+          assertThat(s.durable(s.commit())).succeedsWithin(WAIT);
+        }
+      }
+    }
+  }
+
+  private void assertRounds(SqliteStorageEngine e, int objects, int rounds) {
+    for (int i = 0; i < objects; i++) {
+      try (ObjectStore s = e.open(address(i), FencingToken.SINGLE_NODE)) {
+        assertThat(s.get("k")).as("object %d", i).hasValue(value(i, rounds - 1));
+        for (int r = 0; r < rounds; r++) {
+          assertThat(s.get("round " + r)).as("object %d round %d", i, r).isPresent();
+        }
+        assertThat(s.execute("SELECT count(*) AS n FROM t").rows().get(0)[0])
+            .as("object %d rows", i)
+            .isEqualTo((long) rounds);
+      }
+    }
+  }
+
+  /** Copies the data directory, then applies {@code damage} to every {@code -wal} in the copy. */
+  private void powerLossCopy(WalDamage damage) throws IOException {
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      for (Path f : files.toList()) {
+        Path to = copyDir.resolve(dataDir.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else if (!f.getFileName().toString().equals("dobj.lock")) {
+          Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    try (Stream<Path> files = Files.walk(copyDir)) {
+      for (Path wal : files.filter(p -> p.toString().endsWith(".sqlite-wal")).toList()) {
+        damage.apply(wal);
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface WalDamage {
+    void apply(Path wal) throws IOException;
+  }
+
+  private static Predicate<Path> segments() {
+    return p -> p.getParent().getFileName().toString().equals(CommitLog.DIRECTORY);
+  }
+
+  @Test
+  void commitsOfManyObjects_duringASlowLogFsync_shareTheNextOne() throws Exception {
+    engine = fsync(dataDir).build();
+    writeRounds(50, 1); // every object has its file (created durably without the log)
+    hooks.holdFsyncsOf(segments());
+    List<ObjectStore> stores = new ArrayList<>();
+    List<CompletableFuture<Void>> durable = new ArrayList<>();
+    try {
+      for (int i = 0; i < 50; i++) {
+        ObjectStore s = engine.open(address(i), FencingToken.SINGLE_NODE);
+        stores.add(s);
+        s.put("k", value(i, 1));
+        durable.add(s.durable(s.commit()));
+        if (i == 0) {
+          hooks.awaitHeld();
+        }
+      }
+      assertThat(durable).noneMatch(CompletableFuture::isDone);
+      long before = hooks.fsyncs.stream().filter(segments()).count();
+      hooks.release();
+      for (CompletableFuture<Void> f : durable) {
+        assertThat(f).succeedsWithin(WAIT);
+      }
+      long logSyncs = hooks.fsyncs.stream().filter(segments()).count() - before;
+      assertThat(logSyncs)
+          .as("log fsyncs for the 49 batches of 49 objects committed during the held one")
+          .isLessThanOrEqualTo(2);
+      assertThat(hooks.fsyncs)
+          .as("no object's WAL is fsync'd on the commit path")
+          .noneMatch(p -> p.toString().endsWith(".sqlite-wal"));
+    } finally {
+      stores.forEach(ObjectStore::close);
+    }
+  }
+
+  @Test
+  void everyAcknowledgedBatch_survivesTheLossOfEveryWal() throws Exception {
+    engine = fsync(dataDir).build();
+    writeRounds(20, 5);
+    powerLossCopy(Files::delete);
+    copy = fsync(copyDir).build();
+    assertRounds(copy, 20, 5);
+    assertThat(Files.list(copyDir.resolve(CommitLog.DIRECTORY)).toList())
+        .as("the replayed log is gone; a new one started")
+        .hasSize(1);
+  }
+
+  @Test
+  void everyAcknowledgedBatch_survivesWalsCutShortOrOverwrittenWithGarbage() throws Exception {
+    engine = fsync(dataDir).build();
+    writeRounds(10, 6);
+    int[] n = {0};
+    powerLossCopy(
+        wal -> {
+          long size = Files.size(wal);
+          try (FileChannel c = FileChannel.open(wal, StandardOpenOption.WRITE)) {
+            if (n[0]++ % 2 == 0) {
+              c.truncate(size / 3 + 7); // in the middle of a frame
+            } else {
+              ByteBuffer junk = ByteBuffer.allocate(5000);
+              for (int i = 0; i < junk.capacity(); i++) {
+                junk.put((byte) (i * 31));
+              }
+              junk.flip();
+              c.write(junk, size / 2);
+            }
+          }
+        });
+    copy = fsync(copyDir).build();
+    assertRounds(copy, 10, 6);
+  }
+
+  @Test
+  void aProcessCrash_replaysBytesTheWalsStillHold_unchanged() throws Exception {
+    engine = fsync(dataDir).build();
+    writeRounds(10, 4);
+    powerLossCopy(wal -> {}); // a crash: the page cache, and so every WAL, survives
+    copy = fsync(copyDir).build();
+    assertRounds(copy, 10, 4);
+  }
+
+  @Test
+  void aTornLastRecord_endsTheReplay_theBatchesBeforeItSurvive() throws Exception {
+    engine = fsync(dataDir).build();
+    writeRounds(1, 3);
+    Path segment;
+    try (Stream<Path> s = Files.list(dataDir.resolve(CommitLog.DIRECTORY))) {
+      segment = s.findFirst().orElseThrow();
+    }
+    long beforeLast = Files.size(segment);
+    writeRounds(1, 4); // rounds 0..3 again: the last batch writes round 3
+    powerLossCopy(Files::delete);
+    Path copied = copyDir.resolve(CommitLog.DIRECTORY).resolve(segment.getFileName().toString());
+    try (FileChannel c = FileChannel.open(copied, StandardOpenOption.WRITE)) {
+      c.truncate(c.size() - 100); // the last record lost its tail
+    }
+    assertThat(Files.size(copied)).isGreaterThan(beforeLast);
+    copy = fsync(copyDir).build();
+    try (ObjectStore s = copy.open(address(0), FencingToken.SINGLE_NODE)) {
+      assertThat(s.get("k")).as("the batch before the torn record").hasValue(value(0, 2));
+      assertThat(s.execute("SELECT count(*) FROM t").rows().get(0)[0])
+          .isEqualTo(3L + 3L); // rounds 0-2 twice; round 3's insert was in the torn batch
+    }
+  }
+
+  @Test
+  void checkpointedWals_areNeverReplayedOver_byTheirOlderRecords() throws Exception {
+    engine = fsync(dataDir).checkpointBytes(0).build(); // checkpoint after every batch
+    writeRounds(5, 8);
+    assertThat(hooks.checkpoints).isNotEmpty();
+    powerLossCopy(Files::delete);
+    copy = fsync(copyDir).build();
+    assertRounds(copy, 5, 8);
+  }
+
+  @Test
+  void anObjectDeletedAndWrittenAgain_neverReceivesTheFramesOfItsOldDatabase() throws Exception {
+    engine = fsync(dataDir).build();
+    writeRounds(3, 5);
+    for (int i = 0; i < 2; i++) {
+      try (ObjectStore s = engine.open(address(i), FencingToken.SINGLE_NODE)) {
+        s.deleteAll();
+        assertThat(s.durable(s.commit())).succeedsWithin(WAIT);
+      }
+      // object 0: one batch (it makes the new file); object 1: a second one (logged)
+      for (int b = 0; b <= i; b++) {
+        try (ObjectStore s = engine.open(address(i), FencingToken.SINGLE_NODE)) {
+          s.put("fresh", new byte[] {(byte) b});
+          assertThat(s.durable(s.commit())).succeedsWithin(WAIT);
+        }
+      }
+    }
+    powerLossCopy(Files::delete);
+    copy = fsync(copyDir).build();
+    for (int i = 0; i < 2; i++) {
+      try (ObjectStore s = copy.open(address(i), FencingToken.SINGLE_NODE)) {
+        assertThat(s.get("fresh")).as("object %d", i).hasValue(new byte[] {(byte) i});
+        assertThat(s.get("k")).isEmpty();
+        assertThat(s.execute("SELECT name FROM sqlite_master WHERE name = 't'").rows()).isEmpty();
+        assertThat(
+                s.list(
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    false,
+                    100))
+            .hasSize(1);
+      }
+    }
+    try (ObjectStore s = copy.open(address(2), FencingToken.SINGLE_NODE)) {
+      assertThat(s.get("k")).hasValue(value(2, 4));
+    }
+  }
+
+  @Test
+  void fullSegments_retire_afterTheirObjectsWalsAreSynced() throws Exception {
+    engine = fsync(dataDir).logSegmentBytes(64 * 1024).build();
+    writeRounds(10, 30);
+    Path log = dataDir.resolve(CommitLog.DIRECTORY);
+    assertThat(hooks.fsyncs)
+        .as("retirements fsync the objects' WALs")
+        .anyMatch(p -> p.toString().endsWith(".sqlite-wal"));
+    // retirement runs on the committer after the sync that covered the segment: wait for it
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (Files.list(log).count() > 3 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(Files.list(log).count()).as("segments left after 30 rounds").isLessThanOrEqualTo(3);
+    engine.close();
+    engine = null;
+    assertThat(Files.list(log).toList()).as("a clean close deletes the log").isEmpty();
+    copy = fsync(dataDir).build();
+    assertRounds(copy, 10, 30);
+  }
+
+  @Test
+  void aFailedLogFsync_failsTheBatch_andTheEngineRefusesDurableWrites_untilRestarted()
+      throws Exception {
+    engine = fsync(dataDir).build();
+    writeRounds(1, 2);
+    hooks.failFsyncsOf(segments());
+    try (ObjectStore s = engine.open(address(0), FencingToken.SINGLE_NODE)) {
+      s.put("k", new byte[] {9});
+      assertThat(s.durable(s.commit()))
+          .failsWithin(WAIT)
+          .withThrowableThat()
+          .havingRootCause()
+          .isInstanceOf(IOException.class)
+          .withMessageContaining("injected fsync failure");
+      assertThatThrownBy(() -> s.get("k")).isInstanceOf(UncheckedIOException.class);
+    }
+    try (ObjectStore s = engine.open(address(0), FencingToken.SINGLE_NODE)) {
+      assertThatThrownBy(
+              () -> {
+                s.put("k", new byte[] {10});
+                s.commit();
+              })
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining("commit log failed");
+    }
+    hooks.failFsyncsOf(p -> false);
+    engine.close();
+    engine = fsync(dataDir).build();
+    try (ObjectStore s = engine.open(address(0), FencingToken.SINGLE_NODE)) {
+      assertThat(s.get("round 1")).isPresent();
+      s.put("k", new byte[] {11});
+      assertThat(s.durable(s.commit())).succeedsWithin(WAIT);
+    }
+  }
+}
