@@ -85,10 +85,12 @@ public final class StorageThroughput {
       {"dobj increments, 1 caller, 1 object", "d1"},
       {"dobj increments, 32 callers, 1 object", "d32"},
       {"dobj increments, 32 callers, 1,000 objects", "d1000"},
+      {"same, commitLog(false): each object's WAL fsync'd", "w1000"},
+      {"dobj increments, 32 callers, 1 object, commitLog(false)", "w32"},
     };
     String only = args.length > 3 ? args[3] : "";
     for (String[] row : rows) {
-      if (!only.isEmpty() && !only.contains(row[1])) {
+      if (!only.isEmpty() && !List.of(only.split(",")).contains(row[1])) {
         continue;
       }
       double[] fsync = new double[runs];
@@ -99,7 +101,7 @@ public final class StorageThroughput {
       }
       System.out.printf("%-48s %,14.0f %,14.0f%n", row[0], median(fsync), median(os));
     }
-    if (!only.isEmpty() && !only.contains("reads")) {
+    if (!only.isEmpty() && !List.of(only.split(",")).contains("reads")) {
       return;
     }
     double[] reads = new double[runs];
@@ -125,6 +127,8 @@ public final class StorageThroughput {
       case "d1" -> dobj(d, dir, 1, 1, each);
       case "d32" -> dobj(d, dir, 32, 1, each);
       case "d1000" -> dobj(d, dir, 32, 1000, each);
+      case "w1000" -> dobj(d, dir, 32, 1000, each, false);
+      case "w32" -> dobj(d, dir, 32, 1, each, false);
       default -> throw new IllegalArgumentException(scenario);
     };
   }
@@ -184,9 +188,15 @@ public final class StorageThroughput {
 
   private static double dobj(Durability d, Path dir, int callers, int objects, Duration each)
       throws Exception {
+    return dobj(d, dir, callers, objects, each, true);
+  }
+
+  private static double dobj(
+      Durability d, Path dir, int callers, int objects, Duration each, boolean commitLog)
+      throws Exception {
     try (DurableObjectRuntime runtime =
         DurableObjectRuntime.builder()
-            .storage(new SqliteStorageEngine(dir, d))
+            .storage(SqliteStorageEngine.builder(dir).durability(d).commitLog(commitLog).build())
             .bind("COUNTER", CounterObject.class)
             .build()) {
       DurableObjectNamespace<Counter> ns = runtime.env().namespace("COUNTER", Counter.class);

@@ -83,6 +83,7 @@ final class CommitLog implements AutoCloseable {
   // Segments are zero-filled this far ahead of the last record: an fsync of bytes written over
   // allocated blocks need not commit the file system's journal, an fsync of an appended file does.
   private static final long CHUNK = 2L << 20;
+  private static final long COMMIT_DELAY_NANOS = GroupCommit.COMMIT_DELAY_NANOS;
   private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 << 10).asReadOnlyBuffer();
   private static final byte FRAMES = 1;
   private static final byte RESET = 2;
@@ -149,6 +150,8 @@ final class CommitLog implements AutoCloseable {
   private long durable;
   // @GuardedBy("lock")
   private List<Waiter> waiters = new ArrayList<>();
+  // The syncer's own: how many batches its last sync covered.
+  private int lastSyncCovered;
   // @GuardedBy("lock"): someone waits in awaitDurable
   private boolean syncWanted;
   // @GuardedBy("lock"): a new segment's directory entry is not yet fsync'd
@@ -409,7 +412,17 @@ final class CommitLog implements AutoCloseable {
         if (closed && waiters.isEmpty() && !syncWanted) {
           return;
         }
+        if (lastSyncCovered > 1 && !closed && failure == null) {
+          // Commit delay: the last sync covered several batches, so writers are active; a short
+          // wait lets the batches they are about to append join this sync instead of the next.
+          try {
+            work.awaitNanos(COMMIT_DELAY_NANOS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the syncer is never interrupted; carry on
+          }
+        }
         batch = waiters;
+        lastSyncCovered = batch.size();
         waiters = new ArrayList<>();
         syncWanted = false;
         target = position;
