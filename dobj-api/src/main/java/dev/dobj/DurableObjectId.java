@@ -24,6 +24,7 @@ public final class DurableObjectId {
   private final String name; // nullable inside; exposed as Optional
   private final Jurisdiction jurisdiction; // nullable inside; exposed as Optional
   private final int hash;
+  private String hex; // made on first use; racy but idempotent
 
   DurableObjectId(byte[] bytes, String name, Jurisdiction jurisdiction) {
     if (bytes.length != NamespaceKey.ID_LENGTH) {
@@ -66,7 +67,12 @@ public final class DurableObjectId {
   /** The 64 lowercase hexadecimal digits of the id; {@code idFromString} accepts them back. */
   @Override
   public String toString() {
-    return HEX.formatHex(bytes);
+    String h = hex;
+    if (h == null) {
+      h = HEX.formatHex(bytes);
+      hex = h;
+    }
+    return h;
   }
 
   /** Two ids are equal when their 32 bytes are equal; names and jurisdictions are ignored. */

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -29,12 +30,19 @@ public final class NamespaceKey {
   private static final String INVALID_FORMAT = "Invalid Durable Object ID: must be 64 hex digits";
   private static final String FOREIGN_ID = "Durable Object ID is not valid for this namespace.";
 
+  // Ids of recent names without a jurisdiction: a Worker derives the same few ids over and over.
+  private static final int NAME_CACHE_CAPACITY = 4096;
+
   private final byte[] key;
   private final SecretKeySpec keySpec;
+  // Initialized with the key and never updated: each HMAC runs on a clone (cheaper than a lookup)
+  private final Mac prototype;
+  private final ConcurrentHashMap<String, DurableObjectId> names = new ConcurrentHashMap<>();
 
   private NamespaceKey(byte[] key) {
     this.key = key;
     this.keySpec = new SecretKeySpec(key, "HmacSHA256");
+    this.prototype = newMac();
   }
 
   /**
@@ -70,9 +78,22 @@ public final class NamespaceKey {
   public DurableObjectId idFromName(String name, Optional<Jurisdiction> within) {
     Objects.requireNonNull(name, "name");
     Jurisdiction jurisdiction = within.orElse(null);
+    if (jurisdiction == null) {
+      DurableObjectId cached = names.get(name);
+      if (cached != null) {
+        return cached;
+      }
+    }
     String input = jurisdiction == null ? name : jurisdiction.code() + ":" + name;
     byte[] base = Arrays.copyOf(hmac(input.getBytes(StandardCharsets.UTF_8)), BASE_LENGTH);
-    return new DurableObjectId(seal(base), name, jurisdiction);
+    DurableObjectId id = new DurableObjectId(seal(base), name, jurisdiction);
+    if (jurisdiction == null) {
+      if (names.size() >= NAME_CACHE_CAPACITY) {
+        names.clear(); // crude but bounded; a working set larger than this pays the HMAC again
+      }
+      names.put(name, id);
+    }
+    return id;
   }
 
   /** A new random id drawn from {@code random}, carrying {@code jurisdiction} if present. */
@@ -150,10 +171,20 @@ public final class NamespaceKey {
   }
 
   private byte[] hmac(byte[] input) {
+    Mac mac;
+    try {
+      mac = (Mac) prototype.clone();
+    } catch (CloneNotSupportedException e) {
+      mac = newMac(); // a provider whose Mac cannot be cloned
+    }
+    return mac.doFinal(input);
+  }
+
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(keySpec);
-      return mac.doFinal(input);
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new AssertionError("HmacSHA256 is required of every JDK", e);
     }

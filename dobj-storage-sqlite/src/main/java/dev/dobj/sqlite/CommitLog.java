@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -77,9 +78,14 @@ final class CommitLog implements AutoCloseable {
   static final String DIRECTORY = ".commit-log";
 
   private static final Pattern SEGMENT = Pattern.compile("[0-9]{20}\\.log");
-  // length of the body (int), CRC-32C of the body (int), the segment's number (long): a record
-  // left in a recycled segment by its earlier use carries another number, so it ends the replay
+  // length of the body (int), CRC-32C of the body (int), the segment's salt (long): a record left
+  // in a reused segment by an earlier use carries another salt, so it ends the replay
   static final int HEADER = 16;
+  // A segment starts with a magic number and its salt, drawn at random whenever the file starts
+  // (again) as a segment: numbers restart after a recovery, salts never repeat.
+  static final int SEGMENT_HEADER = 16;
+  private static final long MAGIC = 0x444f424a4c4f4731L; // "DOBJLOG1"
+  private static final SecureRandom SALTS = new SecureRandom();
   // Segments are zero-filled this far ahead of the last record: an fsync of bytes written over
   // allocated blocks need not commit the file system's journal, an fsync of an appended file does.
   private static final long CHUNK = 2L << 20;
@@ -114,6 +120,7 @@ final class CommitLog implements AutoCloseable {
   /** One file of the log. */
   private static final class Segment {
     final long number;
+    final long salt;
     final Path path;
     final FileChannel channel;
     final Set<Writer> writers = new HashSet<>();
@@ -123,8 +130,9 @@ final class CommitLog implements AutoCloseable {
     long allocated; // bytes of the file written (zeros or records)
     boolean extending; // the committer is zero-filling past allocated
 
-    Segment(long number, Path path, FileChannel channel, long start) {
+    Segment(long number, long salt, Path path, FileChannel channel, long start) {
       this.number = number;
+      this.salt = salt;
       this.path = path;
       this.channel = channel;
       this.start = start;
@@ -306,14 +314,14 @@ final class CommitLog implements AutoCloseable {
         rotate();
       }
       s = current;
-      at = s.end - s.start;
+      at = SEGMENT_HEADER + s.end - s.start;
       after = at + record.limit();
       if (after <= s.allocated || !s.extending) {
         break;
       }
       synced.awaitUninterruptibly(); // the zero-filling of the region this record needs
     }
-    record.putLong(8, s.number);
+    record.putLong(8, s.salt);
     try {
       while (record.hasRemaining()) {
         at += s.channel.write(record, at);
@@ -390,8 +398,23 @@ final class CommitLog implements AutoCloseable {
     FileChannel channel =
         FileChannel.open(
             path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
-    Segment s = new Segment(number, path, channel, start);
-    s.allocated = channel.size();
+    long salt;
+    do {
+      salt = SALTS.nextLong();
+    } while (salt == 0);
+    ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER).putLong(MAGIC).putLong(salt).flip();
+    try {
+      long at = 0;
+      while (header.hasRemaining()) {
+        at += channel.write(header, at);
+      }
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    // Made durable by the first sync that covers a record of it (it precedes them in the file).
+    Segment s = new Segment(number, salt, path, channel, start);
+    s.allocated = Math.max(channel.size(), SEGMENT_HEADER);
     return s;
   }
 
@@ -630,17 +653,25 @@ final class CommitLog implements AutoCloseable {
       for (int i = 0; i < segments.size(); i++) {
         FileChannel c = FileChannel.open(segments.get(i), StandardOpenOption.READ);
         channels.add(c);
-        String file = segments.get(i).getFileName().toString();
-        long number = Long.parseLong(file.substring(0, file.length() - ".log".length()));
+        ByteBuffer segmentHeader = ByteBuffer.allocate(SEGMENT_HEADER);
+        if (c.size() < SEGMENT_HEADER) {
+          break read;
+        }
+        readFully(c, segmentHeader, 0);
+        long salt = segmentHeader.getLong(8);
+        if (segmentHeader.getLong(0) != MAGIC) {
+          LOG.warn("{} is not a commit log segment; replay stops before it", segments.get(i));
+          break read;
+        }
         long size = c.size();
-        long at = 0;
+        long at = SEGMENT_HEADER;
         ByteBuffer header = ByteBuffer.allocate(HEADER);
         while (at + HEADER <= size) {
           header.clear();
           readFully(c, header, at);
           int length = header.getInt(0);
           int crc = header.getInt(4);
-          if (length < 3 || length > size - at - HEADER || header.getLong(8) != number) {
+          if (length < 3 || length > size - at - HEADER || header.getLong(8) != salt) {
             break read; // the end: zeros, a torn record, or one from the segment's earlier use
           }
           ByteBuffer body = ByteBuffer.allocate(length);

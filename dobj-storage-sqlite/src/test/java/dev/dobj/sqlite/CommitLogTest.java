@@ -234,7 +234,7 @@ class CommitLogTest {
 
   /** The position of the last record of a segment (whose records start at 0). */
   private static long lastRecord(FileChannel c) throws IOException {
-    long at = 0;
+    long at = CommitLog.SEGMENT_HEADER;
     long last = -1;
     while (at + CommitLog.HEADER <= c.size()) {
       int length = readInt(c, at);
@@ -333,6 +333,74 @@ class CommitLogTest {
   private static long segmentFiles(Path log) throws IOException {
     try (Stream<Path> files = Files.list(log)) {
       return files.filter(p -> p.getFileName().toString().endsWith(".log")).count();
+    }
+  }
+
+  /** A writer for driving a {@link CommitLog} directly. */
+  private static final class FakeWriter implements CommitLog.Writer {
+    @Override
+    public void logDurable(long sequence) {}
+
+    @Override
+    public void logFailed(IOException cause) {}
+
+    @Override
+    public boolean syncForRetirement() {
+      return false;
+    }
+
+    @Override
+    public Path walDirectory() {
+      return Path.of("/");
+    }
+  }
+
+  private static void appendFrames(
+      CommitLog log, CommitLog.Writer w, byte[] name, long walOffset, byte fill, int length)
+      throws IOException {
+    ByteBuffer r = CommitLog.framesRecord(name, walOffset, length);
+    while (r.hasRemaining()) {
+      r.put(fill);
+    }
+    log.awaitDurable(log.append(w, 1, r));
+  }
+
+  @Test
+  void aReusedSegment_neverReplaysTheRecordsOfItsEarlierUse_evenAfterTheNumbersRestart()
+      throws Exception {
+    java.util.concurrent.ExecutorService retirer =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      Path database = dataDir.resolve("ns").resolve("x.sqlite");
+      Files.createDirectories(database.getParent());
+      Files.write(database, new byte[] {0});
+      Path wal = database.resolveSibling("x.sqlite-wal");
+      byte[] name = CommitLog.name(dataDir, database);
+      FakeWriter w = new FakeWriter();
+      // Run 1: records of one size, 'A' bytes: four fill segment 1, the fifth starts segment 2,
+      // and segment 1 retires as the spare.
+      CommitLog log = CommitLog.open(dataDir, 4096, hooks, retirer);
+      for (int i = 0; i < 5; i++) {
+        appendFrames(log, w, name, 0, (byte) 'A', 1000);
+      }
+      Path spare = dataDir.resolve(CommitLog.DIRECTORY).resolve("spare");
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!Files.exists(spare) && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(spare).as("a retired segment kept for reuse").exists();
+      log.close(false); // a crash: the segments stay
+      assertThat(CommitLog.recover(dataDir, hooks)).isPositive();
+      // Run 2: the spare becomes segment 1 again; one record of the same size, 'B' bytes.
+      log = CommitLog.open(dataDir, 4096, hooks, retirer);
+      appendFrames(log, w, name, 0, (byte) 'B', 1000);
+      log.close(false);
+      Files.delete(wal);
+      assertThat(CommitLog.recover(dataDir, hooks)).as("records replayed").isEqualTo(1);
+      byte[] replayed = Files.readAllBytes(wal);
+      assertThat(replayed).hasSize(1000).containsOnly((byte) 'B');
+    } finally {
+      retirer.shutdownNow();
     }
   }
 

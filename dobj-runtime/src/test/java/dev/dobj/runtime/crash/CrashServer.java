@@ -28,11 +28,12 @@ import java.util.concurrent.TimeoutException;
  * CrashObject}s, behind a line protocol on plain TCP (one virtual thread per connection).
  *
  * <p>Usage: {@code CrashServer <data dir> <fsync|os> <port> [default|tight]} (port 0: an ephemeral
- * one; {@code tight}: an engine that checkpoints past 32 KiB of WAL and keeps at most 3 connections
- * open, so kills also land in checkpoints and connection evictions). The first line on stdout is
- * the port, printed once the runtime is built (late alarms are already scheduled) and the socket
- * listens. Logs go to stderr. The process never exits by itself except when its stdin reaches end
- * of file, which happens when the test JVM dies: no server outlives its test.
+ * one; {@code tight}: an engine that checkpoints past 32 KiB of WAL, keeps at most 3 connections
+ * open and starts a commit log segment every 64 KiB, so kills also land in checkpoints, connection
+ * evictions and log segment retirements). The first line on stdout is the port, printed once the
+ * runtime is built (late alarms are already scheduled) and the socket listens. Logs go to stderr.
+ * The process never exits by itself except when its stdin reaches end of file, which happens when
+ * the test JVM dies: no server outlives its test.
  *
  * <p>Commands, one per line; a reply is sent only after the stub call returned, so it is an
  * acknowledgement of writes the output gate found durable:
@@ -54,6 +55,7 @@ public final class CrashServer {
   private static final Map<String, CompletableFuture<Void>> RUNS = new ConcurrentHashMap<>();
 
   private static final long TIGHT_CHECKPOINT_BYTES = 32 * 1024;
+  private static final long TIGHT_LOG_SEGMENT_BYTES = 64 * 1024;
   private static final int TIGHT_CONNECTIONS = 3;
 
   private CrashServer() {}
@@ -74,7 +76,10 @@ public final class CrashServer {
     SqliteStorageEngine.Builder engine = SqliteStorageEngine.builder(data).durability(durability);
     if (args.length == 4 && args[3].equals("tight")) {
       // Checkpoints and connection evictions (checkpoint + close + reopen) all the time.
-      engine.checkpointBytes(TIGHT_CHECKPOINT_BYTES).maxOpenConnections(TIGHT_CONNECTIONS);
+      engine
+          .checkpointBytes(TIGHT_CHECKPOINT_BYTES)
+          .maxOpenConnections(TIGHT_CONNECTIONS)
+          .logSegmentBytes(TIGHT_LOG_SEGMENT_BYTES);
     }
 
     Thread.ofPlatform().daemon().name("parent-watch").start(CrashServer::haltWhenParentGoes);

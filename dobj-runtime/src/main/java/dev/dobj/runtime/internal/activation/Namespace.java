@@ -106,7 +106,8 @@ public final class Namespace<T> implements DurableObjectNamespace<T> {
 
   @Override
   public DurableObjectStub<T> getByName(String name) {
-    return get(idFromName(name));
+    // Derived here under this namespace's key and jurisdiction: nothing for get() to check.
+    return new Stub<>(this, idFromName(name));
   }
 
   @Override
