@@ -41,8 +41,11 @@ import org.slf4j.LoggerFactory;
  * last reset are written back into its WAL at their offsets, the WAL is cut after the last one and
  * fsync'd, and the log is deleted. The WAL then holds exactly the frames of every batch the log
  * made durable, byte for byte as SQLite wrote them, so SQLite's own recovery reads them as
- * committed; a batch whose record was not durable is gone, as if it had never committed. Reading
- * stops at the first torn or corrupt record (a record is checksummed with CRC-32C).
+ * committed; a batch whose record was not durable is gone, as if it had never committed. A segment
+ * is read up to its first record that is torn, corrupt (a record is checksummed with CRC-32C),
+ * zeros or left from an earlier use, and the next segment is read after it: a segment is synced
+ * whole before any record of a later one counts, so only records nobody was told about can follow a
+ * tear (replaying them is allowed, and SQLite's checksummed frames keep a WAL a prefix).
  *
  * <p><b>Rules the engine keeps</b> so that replaying never mixes generations of a WAL:
  *
@@ -655,13 +658,13 @@ final class CommitLog implements AutoCloseable {
         channels.add(c);
         ByteBuffer segmentHeader = ByteBuffer.allocate(SEGMENT_HEADER);
         if (c.size() < SEGMENT_HEADER) {
-          break read;
+          continue;
         }
         readFully(c, segmentHeader, 0);
         long salt = segmentHeader.getLong(8);
         if (segmentHeader.getLong(0) != MAGIC) {
-          LOG.warn("{} is not a commit log segment; replay stops before it", segments.get(i));
-          break read;
+          LOG.warn("{} is not a commit log segment; skipped", segments.get(i));
+          continue;
         }
         long size = c.size();
         long at = SEGMENT_HEADER;
@@ -672,14 +675,14 @@ final class CommitLog implements AutoCloseable {
           int length = header.getInt(0);
           int crc = header.getInt(4);
           if (length < 3 || length > size - at - HEADER || header.getLong(8) != salt) {
-            break read; // the end: zeros, a torn record, or one from the segment's earlier use
+            continue read; // the end: zeros, a torn record, or one of the segment's earlier use
           }
           ByteBuffer body = ByteBuffer.allocate(length);
           readFully(c, body, at + HEADER);
           CRC32C check = new CRC32C();
           check.update(body.array(), 0, length);
           if ((int) check.getValue() != crc) {
-            break read; // torn or corrupt: nothing after it counts
+            continue read; // torn or corrupt: nothing after it in this segment counts
           }
           byte type = body.get(0);
           int nameLength = body.getShort(1) & 0xffff;
@@ -693,7 +696,7 @@ final class CommitLog implements AutoCloseable {
                 .computeIfAbsent(name, n -> new ArrayList<>())
                 .add(new Replay(i, at + HEADER + payload, walOffset, length - payload));
           } else {
-            break read;
+            continue read;
           }
           at += HEADER + length;
         }

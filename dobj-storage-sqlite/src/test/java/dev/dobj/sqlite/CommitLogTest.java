@@ -199,6 +199,24 @@ class CommitLogTest {
   }
 
   @Test
+  void batchesInEverySegment_survive_notOnlyThoseOfTheFirst() throws Exception {
+    // Segments end in zero-filled space; each must be read to its end, then the next one.
+    engine = fsync(dataDir).logSegmentBytes(256 * 1024).build();
+    // Retirement would fsync the WALs and drop segments; hold it so every segment stays.
+    hooks.holdFsyncsOf(p -> p.toString().endsWith(".sqlite-wal"));
+    writeRounds(10, 20);
+    try (Stream<Path> files = Files.list(dataDir.resolve(CommitLog.DIRECTORY))) {
+      assertThat(files.filter(p -> p.toString().endsWith(".log")).count())
+          .as("segments written")
+          .isGreaterThan(3);
+    }
+    powerLossCopy(Files::delete);
+    hooks.release();
+    copy = fsync(copyDir).build();
+    assertRounds(copy, 10, 20);
+  }
+
+  @Test
   void aProcessCrash_replaysBytesTheWalsStillHold_unchanged() throws Exception {
     engine = fsync(dataDir).build();
     writeRounds(10, 4);
