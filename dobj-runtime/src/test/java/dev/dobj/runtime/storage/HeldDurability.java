@@ -21,6 +21,8 @@ final class HeldDurability implements StorageEngine {
   private final StorageEngine real;
   final ConcurrentLinkedQueue<CompletableFuture<Void>> held = new ConcurrentLinkedQueue<>();
   volatile boolean holding = true;
+  final java.util.concurrent.atomic.AtomicInteger puts =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   HeldDurability(StorageEngine real) {
     this.real = real;
@@ -69,6 +71,7 @@ final class HeldDurability implements StorageEngine {
 
       @Override
       public void put(String key, byte[] value) {
+        puts.incrementAndGet();
         store.put(key, value);
       }
 

@@ -54,6 +54,10 @@ final class StoreFixtures {
 
     long incrementTwiceAndFail(String key);
 
+    long incrementTimes(String key, int times);
+
+    long putThenRolledBackTransaction(String key, long value);
+
     void putItem(String key, Item item);
 
     Optional<Item> getItem(String key);
@@ -154,6 +158,28 @@ final class StoreFixtures {
       long next = ctx.storage().get(key, Long.class).orElse(0L) + 1;
       ctx.storage().put(key, next);
       return next;
+    }
+
+    @Override
+    public long incrementTimes(String key, int times) {
+      long last = 0;
+      for (int i = 0; i < times; i++) {
+        last = increment(key);
+      }
+      return last;
+    }
+
+    @Override
+    public long putThenRolledBackTransaction(String key, long value) {
+      ctx.storage().put(key, value);
+      ctx.storage()
+          .transaction(
+              txn -> {
+                txn.put(key, value + 100);
+                txn.rollback();
+                return null;
+              });
+      return ctx.storage().get(key, Long.class).orElseThrow();
     }
 
     @Override

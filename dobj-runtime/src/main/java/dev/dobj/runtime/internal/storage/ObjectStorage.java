@@ -27,11 +27,14 @@ import java.util.function.Consumer;
 /**
  * {@code ctx.storage()} of one activation, over the object's {@link ObjectStore}.
  *
- * <p><b>Writes</b> go straight into the store's open write transaction, so KV and SQL writes of a
- * turn share one batch and reads (KV or SQL) see them at once. {@link #commitBatch()} ends the
- * batch; the activation calls it when a turn ends or waits on something outside storage, and the
- * output gate calls it before a message leaves. Consecutive turns therefore commit in the order
- * they ran, and the engine's durability covers them in groups.
+ * <p><b>Writes</b> go into the store's open write transaction, so KV and SQL writes of a turn share
+ * one batch and reads (KV or SQL) see them at once. KV puts wait in {@code unflushed} (encoded, the
+ * last value per key) until something must see the store: a read the cache cannot answer, a list, a
+ * delete, SQL, a savepoint or the commit. So a hot key written by every turn of a batch costs one
+ * store write per batch, not one per turn. {@link #commitBatch()} ends the batch; the activation
+ * calls it when a turn ends or waits on something outside storage, and the output gate calls it
+ * before a message leaves. Consecutive turns therefore commit in the order they ran, and the
+ * engine's durability covers them in groups.
  *
  * <p><b>Cache.</b> Decoded KV values are cached (bounded, least recently used first out), so
  * repeated reads cost no decoding; values are copied out and in like RPC values unless immutable.
@@ -61,6 +64,8 @@ public final class ObjectStorage implements Storage {
         }
       };
 
+  // turn-confined: encoded KV puts not yet sent to the store, last value per key, in order
+  private final LinkedHashMap<String, byte[]> unflushed = new LinkedHashMap<>();
   // turn-confined (volatile: the gate asks whether a batch is open before it goes idle)
   private volatile boolean dirty;
   // turn-confined: turns whose writes are in the open batch
@@ -116,8 +121,24 @@ public final class ObjectStorage implements Storage {
     return committedAlarm;
   }
 
+  /** The store, with every pending put sent to it (for SQL, which must see them). */
   ObjectStore store() {
+    flushPuts();
     return store;
+  }
+
+  /** Sends the pending puts to the store's open transaction. */
+  private void flushPuts() {
+    if (unflushed.isEmpty()) {
+      return;
+    }
+    try {
+      for (Map.Entry<String, byte[]> e : unflushed.entrySet()) {
+        store.put(e.getKey(), e.getValue());
+      }
+    } finally {
+      unflushed.clear();
+    }
   }
 
   String describe() {
@@ -233,6 +254,7 @@ public final class ObjectStorage implements Storage {
     long sequence;
     long start = meters.now();
     try {
+      flushPuts();
       sequence = store.commit();
     } catch (RuntimeException e) {
       dirty = false;
@@ -297,6 +319,7 @@ public final class ObjectStorage implements Storage {
   public void close(RuntimeException cause) {
     if (!closed) {
       closed = true;
+      unflushed.clear();
       if (dirty) {
         store.rollback();
         dirty = false;
@@ -323,6 +346,7 @@ public final class ObjectStorage implements Storage {
   public Optional<byte[]> getEncoded(String key) {
     check("get");
     StorageLimits.checkKey(key);
+    flushPuts();
     return store.get(key);
   }
 
@@ -337,7 +361,7 @@ public final class ObjectStorage implements Storage {
     StorageLimits.checkKey(key);
     Objects.requireNonNull(encoded, "encoded");
     StorageLimits.checkValueSize(key, encoded.length);
-    store.put(key, encoded);
+    unflushed.put(key, encoded);
     cache.remove(key);
     wrote();
   }
@@ -346,6 +370,7 @@ public final class ObjectStorage implements Storage {
   public List<Map.Entry<String, byte[]>> listEncoded(ListOptions options) {
     check("list");
     Objects.requireNonNull(options, "options");
+    flushPuts();
     return store.list(
         options.start(),
         options.startAfter(),
@@ -374,6 +399,7 @@ public final class ObjectStorage implements Storage {
     if (cached != null && type.isInstance(cached)) {
       return type.cast(plan.immutable() ? cached : plan.copy(cached));
     }
+    flushPuts(); // the key may wait there, evicted from the cache
     Optional<byte[]> bytes = store.get(key);
     if (bytes.isEmpty()) {
       cache.put(key, ABSENT);
@@ -422,7 +448,7 @@ public final class ObjectStorage implements Storage {
     Objects.requireNonNull(options, "options");
     StorageLimits.checkKey(key);
     Encoded e = encode(key, value);
-    store.put(key, e.bytes);
+    unflushed.put(key, e.bytes);
     cache.put(key, e.copy);
     wrote(options);
   }
@@ -438,7 +464,7 @@ public final class ObjectStorage implements Storage {
       encoded.put(en.getKey(), encode(en.getKey(), en.getValue()));
     }
     for (Map.Entry<String, Encoded> en : encoded.entrySet()) {
-      store.put(en.getKey(), en.getValue().bytes);
+      unflushed.put(en.getKey(), en.getValue().bytes);
       cache.put(en.getKey(), en.getValue().copy);
     }
     if (!encoded.isEmpty()) {
@@ -481,6 +507,7 @@ public final class ObjectStorage implements Storage {
   public boolean delete(String key) {
     check("delete");
     StorageLimits.checkKey(key);
+    flushPuts();
     boolean existed = store.delete(key);
     cache.put(key, ABSENT);
     if (existed) {
@@ -493,6 +520,7 @@ public final class ObjectStorage implements Storage {
   public int delete(List<String> keys) {
     check("delete");
     StorageLimits.checkBatch(keys, "delete()");
+    flushPuts();
     int count = 0;
     for (String key : keys) {
       if (store.delete(key)) {
@@ -512,6 +540,7 @@ public final class ObjectStorage implements Storage {
     Objects.requireNonNull(options, "options");
     Class<V> boxed = boxed(type);
     ValuePlan plan = plan(boxed, "<list>");
+    flushPuts();
     List<Map.Entry<String, byte[]>> rows =
         store.list(
             options.start(),
@@ -605,6 +634,7 @@ public final class ObjectStorage implements Storage {
           "storage().transaction() nested more than " + MAX_TRANSACTION_DEPTH + " deep");
     }
     TransactionView txn = new TransactionView(this);
+    flushPuts(); // what waits now belongs before the savepoint
     store.savepoint();
     transactionDepth++;
     boolean done = false;
@@ -612,6 +642,7 @@ public final class ObjectStorage implements Storage {
       T result = fn.apply(txn);
       txn.close();
       if (txn.rolledBack()) {
+        unflushed.clear(); // written after the savepoint: rolled back with it
         store.rollbackSavepoint();
         forgetUncommittedState();
       } else {
@@ -623,6 +654,7 @@ public final class ObjectStorage implements Storage {
       transactionDepth--;
       if (!done) {
         txn.close();
+        unflushed.clear();
         store.rollbackSavepoint();
         forgetUncommittedState();
       }
@@ -646,6 +678,7 @@ public final class ObjectStorage implements Storage {
       throw new IllegalStateException(
           "deleteAll() cannot be called inside storage().transaction(); call it outside");
     }
+    unflushed.clear(); // deleted with everything else
     store.deleteAll();
     cache.clear();
     pendingAlarm = Optional.empty();
