@@ -80,6 +80,8 @@ public final class ObjectStorage implements Storage {
   private Optional<Instant> pendingAlarm; // null: unchanged in the open batch
   private long lastSequence = -1;
   private CompletableFuture<Void> lastDurable = CompletableFuture.completedFuture(null);
+  // Whether the last batch was not yet durable when it committed (an engine that syncs later).
+  private boolean durabilityDeferred;
   // The durability of the last batch with a gated write: what outgoing messages wait for.
   private CompletableFuture<Void> lastGated = lastDurable;
   private volatile boolean closed;
@@ -180,6 +182,19 @@ public final class ObjectStorage implements Storage {
   /** A turn ended and left its writes in the open batch, to share the next commit. */
   public void turnEnded() {
     turnsInBatch++;
+  }
+
+  /**
+   * Whether the engine is still making an earlier batch durable (an fsync in flight). While it is,
+   * turns gain nothing by committing: their batch would wait for that sync anyway.
+   */
+  public boolean syncInFlight() {
+    return !lastDurable.isDone();
+  }
+
+  /** Whether the last batch became durable after its commit rather than with it. */
+  public boolean durabilityDeferred() {
+    return durabilityDeferred;
   }
 
   /**
@@ -284,6 +299,7 @@ public final class ObjectStorage implements Storage {
             }
           });
       lastDurable = durable;
+      durabilityDeferred = !durable.isDone();
     }
     if (gated) {
       lastGated = lastDurable;
