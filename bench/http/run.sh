@@ -20,7 +20,9 @@
 #                      with metrics and one without (each on its own data directory), loaded in
 #                      turn, route by route, BENCH_REPEATS times (on then off, then off then on,
 #                      ...); the table shows the median req/s of each and on/off
-#   BENCH_REPEATS      runs per route and server with BENCH_METRICS=both (default 3)
+#   BENCH_REPEATS      runs per route and server with BENCH_METRICS=both (default 3); with one
+#                      server, rounds over all routes (default 1), medians and each route's
+#                      median ratio to /plain within a round
 #   DOBJ_JAVA_OPTS     extra JVM options for the server (see ./dobj)
 #
 # Installs wrk with apt-get if it is missing. Needs bash 4+; the server is built by ./dobj when
@@ -228,6 +230,40 @@ median() {
 rows=()
 echo "run.sh: durability $durability; metrics $metrics; wrk -t$threads -c$connections" \
   "-d$duration per route${warmup:+ after a $warmup warm-up}" >&2
+
+# One server, BENCH_REPEATS > 1: rounds over all routes, so every route meets the same noise; the
+# table shows medians and, per route, the median of its ratio to /plain within each round.
+single_repeats=${BENCH_REPEATS:-1}
+if [ "$metrics" != both ] && [ "$single_repeats" -gt 1 ]; then
+  declare -A rps_of p50_of p99_of ratio_of
+  for ((r = 1; r <= single_repeats; r++)); do
+    n=0
+    plain=""
+    for route in "${routes[@]}"; do
+      IFS='|' read -r label path script <<<"$route"
+      n=$((n + 1))
+      echo "run.sh: $label, round $r of $single_repeats" >&2
+      read -r rps p50 p99 <<<"$(measure "$label" "$path" "$script" "$metrics" "$n-$r")"
+      [ -n "$plain" ] || plain=$rps
+      rps_of[$n]+="$rps "
+      p50_of[$n]+="$p50 "
+      p99_of[$n]+="$p99 "
+      ratio_of[$n]+="$(awk -v a="$rps" -v b="$plain" 'BEGIN { printf "%.0f", a * 100 / b }') "
+    done
+  done
+  n=0
+  for route in "${routes[@]}"; do
+    IFS='|' read -r label _ _ <<<"$route"
+    n=$((n + 1))
+    # shellcheck disable=SC2086 # word splitting of the collected runs is intended
+    rows+=("$(printf '%-26s %10s %10s %10s %9s%%   runs: %s' "$label" "$(median ${rps_of[$n]})" \
+      "$(printf '%s\n' ${p50_of[$n]} | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')" \
+      "$(printf '%s\n' ${p99_of[$n]} | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')" \
+      "$(median ${ratio_of[$n]})" "${rps_of[$n]% }")")
+  done
+  routes=()
+fi
+
 n=0
 for route in "${routes[@]}"; do
   IFS='|' read -r label path script <<<"$route"
@@ -263,6 +299,9 @@ echo "# dobj dev examples/counter, durability $durability, wrk -t$threads -c$con
 if [ "$metrics" = both ]; then
   echo "# metrics off vs on: medians of $repeats runs each, interleaved"
   printf '%-26s %12s %12s %8s   %s\n' "route" "req/s off" "req/s on" "on/off" "runs (req/s)"
+elif [ "$single_repeats" -gt 1 ]; then
+  echo "# metrics $metrics; medians of $single_repeats rounds over all routes"
+  printf '%-26s %10s %10s %10s %10s   %s\n' "route" "req/s" "p50 ms" "p99 ms" "vs /plain" "runs (req/s)"
 else
   echo "# metrics $metrics"
   printf '%-26s %10s %10s %10s\n' "route" "req/s" "p50 ms" "p99 ms"
