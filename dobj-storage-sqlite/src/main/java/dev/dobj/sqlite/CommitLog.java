@@ -69,10 +69,10 @@ import org.slf4j.LoggerFactory;
  * carries its segment's number, so what a reused segment still holds of its earlier use ends the
  * replay like zeros do.
  *
- * <p><b>Threads.</b> Thread-safe. {@code lock} guards the open segment, the position and the
- * waiters; appends write under it (page cache only). One platform thread runs the syncs: it takes
- * the waiters, fsyncs without the lock, then completes them. A failed fsync fails every waiter and
- * every later append: the log cannot tell what reached the disk.
+ * <p><b>Threads.</b> Thread-safe. {@code lock} guards the open segment (whose end is the log's
+ * position) and the waiters; appends write under it (page cache only). One platform thread runs the
+ * syncs: it takes the waiters, fsyncs without the lock, then completes them. A failed fsync fails
+ * every waiter and every later append: the log cannot tell what reached the disk.
  */
 final class CommitLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CommitLog.class);
@@ -155,8 +155,6 @@ final class CommitLog implements AutoCloseable {
   private Segment current;
   // @GuardedBy("lock"): sealed segments, oldest first, not yet deleted
   private final ArrayDeque<Segment> sealed = new ArrayDeque<>();
-  // @GuardedBy("lock")
-  private long position;
   // @GuardedBy("lock")
   private long durable;
   // @GuardedBy("lock")
@@ -267,7 +265,7 @@ final class CommitLog implements AutoCloseable {
   long position() {
     lock.lock();
     try {
-      return position;
+      return current.end;
     } finally {
       lock.unlock();
     }
@@ -343,9 +341,8 @@ final class CommitLog implements AutoCloseable {
         s.extending = false; // closing
       }
     }
-    position += record.limit();
-    s.end = position;
-    return position;
+    s.end += record.limit();
+    return s.end;
   }
 
   /** Committer: zero-fills the next chunk of {@code s} past what is allocated. */
@@ -380,7 +377,7 @@ final class CommitLog implements AutoCloseable {
 
   // @GuardedBy("lock")
   private void rotate() throws IOException {
-    Segment next = newSegment(current.number + 1, position);
+    Segment next = newSegment(current.number + 1, current.end);
     sealed.addLast(current);
     current = next;
     directoryUnsynced = true;
@@ -451,7 +448,7 @@ final class CommitLog implements AutoCloseable {
         lastSyncCovered = batch.size();
         waiters = new ArrayList<>();
         syncWanted = false;
-        target = position;
+        target = current.end;
         for (Segment s : sealed) {
           if (!s.synced) {
             toSync.add(s);

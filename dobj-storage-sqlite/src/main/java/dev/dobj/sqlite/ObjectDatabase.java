@@ -679,10 +679,13 @@ final class ObjectDatabase implements CommitLog.Writer {
       } else {
         sync.requestSync(engine.committer(), this::syncNow);
       }
+      // With the log, the WAL's size is what was logged (no second stat of the file).
       boolean overThreshold =
-          (engine.durability() == Durability.OS || log != null)
-              && state == State.PRESENT
-              && db.walSize() > engine.checkpointBytes();
+          state == State.PRESENT
+              && (log != null
+                  ? logged > engine.checkpointBytes()
+                  : engine.durability() == Durability.OS
+                      && db.walSize() > engine.checkpointBytes());
       if (overThreshold || checkpointWanted) {
         scheduleCheckpoint();
       }
