@@ -28,19 +28,20 @@ final class HeldDurability implements StorageEngine {
     this.real = real;
   }
 
-  /** Lets every held batch become durable (once the real engine says so). */
+  /**
+   * Lets every batch held now become durable (once the real engine says so); batches that commit
+   * meanwhile (a callback of a released one may commit the next) stay held.
+   */
   void releaseAll() {
-    CompletableFuture<Void> f;
-    while ((f = held.poll()) != null) {
-      f.complete(null);
+    for (int n = held.size(); n > 0; n--) {
+      held.remove().complete(null);
     }
   }
 
-  /** Fails every held batch, as a failed fsync would. */
+  /** Fails every batch held now, as a failed fsync would. */
   void failAll(RuntimeException cause) {
-    CompletableFuture<Void> f;
-    while ((f = held.poll()) != null) {
-      f.completeExceptionally(cause);
+    for (int n = held.size(); n > 0; n--) {
+      held.remove().completeExceptionally(cause);
     }
   }
 

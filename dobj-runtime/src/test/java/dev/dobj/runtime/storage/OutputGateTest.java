@@ -75,15 +75,20 @@ class OutputGateTest extends StorageTestBase {
     CompletableFuture<Void> blocker = stub.runAsync(s -> s.block("share"));
     java.util.List<CompletableFuture<Long>> later = new java.util.ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      later.add(stub.callAsync(s -> s.increment("n")));
+      later.add(stub.callAsync(s -> s.incrementAndNote("n")));
     }
     StoreFixtures.open("share");
-    // The first batch's sync is still in flight: the ten queued turns keep one batch open.
-    awaitHeld(2);
-    assertThat(held.held).hasSize(2);
+    // The first batch's sync is still in flight: the ten queued turns join one open batch, which
+    // commits once that sync ends.
+    Awaits.until(() -> log().size() == 10, "the ten turns to run");
+    assertThat(held.held).hasSize(1);
     held.releaseAll();
     assertThat(blocker).succeedsWithin(Duration.ofSeconds(5));
     assertThat(first).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(1L);
+    awaitHeld(1);
+    assertThat(held.held).hasSize(1);
+    assertThat(later).noneMatch(CompletableFuture::isDone);
+    held.releaseAll();
     for (int i = 0; i < 10; i++) {
       assertThat(later.get(i)).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(i + 2L);
     }

@@ -52,6 +52,9 @@ final class StoreFixtures {
 
     long increment(String key);
 
+    /** {@link #increment}, then notes {@code "inc <key> <value>"} in the probe's log. */
+    long incrementAndNote(String key);
+
     long incrementTwiceAndFail(String key);
 
     long incrementTimes(String key, int times);
@@ -157,6 +160,13 @@ final class StoreFixtures {
     public long increment(String key) {
       long next = ctx.storage().get(key, Long.class).orElse(0L) + 1;
       ctx.storage().put(key, next);
+      return next;
+    }
+
+    @Override
+    public long incrementAndNote(String key) {
+      long next = increment(key);
+      log.add("inc " + key + " " + next);
       return next;
     }
 

@@ -90,6 +90,9 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   private volatile ObjectStorage storage;
   // turn-confined
   private boolean constructing;
+  // Set by a turn that leaves its batch open for the sync in flight; cleared by the FlushEvent the
+  // sync's end submits. Read under the gate's lock by idleWork.
+  private volatile boolean flushArmed;
   // Set by turns; read when a socket is accepted. The host's ObjectSockets keeps the live value.
   private volatile WebSocketAutoResponse autoResponse;
   // The id's hex for the MDC, made by the first turn (racy single-check: a String is immutable);
@@ -241,11 +244,16 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
       return;
     }
     s.turnEnded();
-    int queued = gate.queuedEvents();
-    if (queued > 0
-        && s.turnsInBatch() <= MAX_TURNS_PER_BATCH
-        && keepOpen(s.syncInFlight(), s.durabilityDeferred(), s.turnsInBatch(), queued)) {
-      return;
+    if (s.turnsInBatch() <= MAX_TURNS_PER_BATCH) {
+      boolean syncInFlight = s.syncInFlight();
+      int queued = gate.queuedEvents();
+      if (queued > 0 && keepOpen(syncInFlight, s.durabilityDeferred(), s.turnsInBatch(), queued)) {
+        return;
+      }
+      if (queued == 0 && syncInFlight) {
+        commitAfterSync(s);
+        return;
+      }
     }
     commitOpenBatch();
   }
@@ -259,6 +267,27 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   static boolean keepOpen(
       boolean syncInFlight, boolean durabilityDeferred, int turnsInBatch, int queued) {
     return syncInFlight || !durabilityDeferred || turnsInBatch < queued;
+  }
+
+  /**
+   * Leaves the open batch open while the previous batch's sync runs, and commits it (a {@link
+   * FlushEvent}) once that sync is done: every turn that ends meanwhile joins it, so under load one
+   * commit serves all the turns that arrived during one sync (group commit), at no cost in latency,
+   * since the batch could not be durable before that sync ends anyway. Arms once per open batch.
+   */
+  private void commitAfterSync(ObjectStorage s) {
+    if (flushArmed) {
+      return;
+    }
+    flushArmed = true;
+    s.afterLastSync(
+        () -> {
+          try {
+            gate.submit(new FlushEvent());
+          } catch (RuntimeException broken) {
+            // reset meanwhile: the open batch was discarded with the storage
+          }
+        });
   }
 
   private void commitOpenBatch() {
@@ -275,13 +304,30 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   @Override
   public Event idleWork() {
     ObjectStorage s = storage;
-    return s != null && s.hasOpenBatch() ? new FlushEvent() : null;
+    // An armed flush commits the open batch when the sync in flight ends; the gate may go idle.
+    return s != null && s.hasOpenBatch() && !flushArmed ? new FlushEvent() : null;
   }
 
-  /** Commits a batch left open by the last turn, before the gate goes idle. */
+  /** Whether an open batch waits for the sync in flight before it commits (busy, not idle). */
+  boolean commitPending() {
+    ObjectStorage s = storage;
+    return s != null && s.hasOpenBatch();
+  }
+
+  /**
+   * Commits a batch left open by the last turn: before the gate goes idle, or once the sync that an
+   * armed batch waited for is done. If another batch's sync is in flight by then (a turn committed
+   * meanwhile), the open batch waits for that one instead.
+   */
   private final class FlushEvent extends Event {
     @Override
     void execute(Activation a) {
+      flushArmed = false;
+      ObjectStorage s = storage;
+      if (s != null && s.hasOpenBatch() && s.syncInFlight() && gate.brokenCause() == null) {
+        commitAfterSync(s);
+        return;
+      }
       commitOpenBatch();
     }
 
@@ -458,7 +504,7 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
     if (nowMillis - lastActiveMillis < idleMillis || pendingWaitUntil > 0) {
       return false;
     }
-    if (!gate.closeIfIdle()) {
+    if (!gate.closeIfIdle(this::commitPending)) {
       return false;
     }
     ObjectStorage s = storage;

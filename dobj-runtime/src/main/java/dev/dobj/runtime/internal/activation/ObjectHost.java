@@ -354,11 +354,14 @@ public final class ObjectHost {
     live.values().removeIf(a -> a.evictIfIdle(now, sockets.containsKey(a.id()) ? hibernate : idle));
   }
 
-  /** How many activations are running, suspended or have events queued. */
+  /**
+   * How many activations are running, suspended, have events queued or have an open batch waiting
+   * to commit.
+   */
   public int busyCount() {
     int n = 0;
     for (Activation a : live.values()) {
-      if (a.gate.busy()) {
+      if (a.gate.busy() || a.commitPending()) {
         n++;
       }
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The input gate of one object: decides which thread may run a turn of the object now.
@@ -314,9 +315,18 @@ public final class InputGate<E extends InputGate.Entry> {
    * @return whether the gate is now closed
    */
   public boolean closeIfIdle() {
+    return closeIfIdle(() -> false);
+  }
+
+  /**
+   * As {@link #closeIfIdle()}, but the gate also stays open if {@code pending} (asked under the
+   * lock while nothing holds the token) says the owner still has work that will come through the
+   * gate.
+   */
+  public boolean closeIfIdle(BooleanSupplier pending) {
     lock.lock();
     try {
-      if (held || inFlight != null || broken != null) {
+      if (held || inFlight != null || broken != null || (!closed && pending.getAsBoolean())) {
         return closed;
       }
       closed = true;

@@ -192,6 +192,14 @@ public final class ObjectStorage implements Storage {
     return !lastDurable.isDone();
   }
 
+  /**
+   * Runs {@code then} once the last committed batch's sync is done (succeeded or failed), on the
+   * thread that ends it, or at once if it is done. Must not block.
+   */
+  public void afterLastSync(Runnable then) {
+    lastDurable.whenComplete((v, err) -> then.run());
+  }
+
   /** Whether the last batch became durable after its commit rather than with it. */
   public boolean durabilityDeferred() {
     return durabilityDeferred;
