@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
@@ -38,6 +39,12 @@ final class Database implements AutoCloseable {
   static final int MAX_SQL_LENGTH = 100_000;
   static final int MAX_LENGTH = 2_000_000;
 
+  /**
+   * How many of the object's own statements stay prepared per connection: a statement run again
+   * skips SQLite's parse and plan (which cost more than running a one-row upsert).
+   */
+  static final int USER_STATEMENT_CACHE = 32;
+
   private static final String KV_SCHEMA =
       "CREATE TABLE _dobj_kv (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID";
   private static final String META_SCHEMA =
@@ -46,6 +53,18 @@ final class Database implements AutoCloseable {
   private final SQLiteConnection connection;
   private final Path file; // null in memory
   private final Map<String, PreparedStatement> statements = new HashMap<>();
+  // The object's own SQL, most recently used last; the eldest is closed past the capacity.
+  private final LinkedHashMap<String, PreparedStatement> userStatements =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+          if (size() <= USER_STATEMENT_CACHE) {
+            return false;
+          }
+          closeQuietly(eldest.getValue());
+          return true;
+        }
+      };
   private FileChannel wal;
 
   private Database(SQLiteConnection connection, Path file) {
@@ -142,6 +161,36 @@ final class Database implements AutoCloseable {
       statements.put(sql, p);
     }
     return p;
+  }
+
+  /**
+   * A prepared statement for the object's own SQL, cached (least recently used out, {@value
+   * #USER_STATEMENT_CACHE} per connection). The caller binds every parameter, and must {@link
+   * #forgetUserStatement} it if a call on it fails.
+   */
+  PreparedStatement userStatement(String sql) throws SQLException {
+    PreparedStatement p = userStatements.get(sql);
+    if (p == null) {
+      p = connection.prepareStatement(sql);
+      userStatements.put(sql, p);
+    }
+    return p;
+  }
+
+  /** Drops (and closes) the cached statement of the object's own {@code sql} after it failed. */
+  void forgetUserStatement(String sql) {
+    PreparedStatement p = userStatements.remove(sql);
+    if (p != null) {
+      closeQuietly(p);
+    }
+  }
+
+  private static void closeQuietly(PreparedStatement p) {
+    try {
+      p.close();
+    } catch (SQLException ignored) {
+      // the statement is unusable either way; closing the connection finalizes what is left
+    }
   }
 
   /**
@@ -259,6 +308,10 @@ final class Database implements AutoCloseable {
       }
     }
     statements.clear();
+    for (PreparedStatement p : userStatements.values()) {
+      closeQuietly(p);
+    }
+    userStatements.clear();
     if (wal != null) {
       try {
         wal.close();

@@ -319,7 +319,8 @@ final class ObjectDatabase implements CommitLog.Writer {
       long before = d.totalChanges();
       List<String> columns = List.of();
       List<Object[]> rows = new ArrayList<>();
-      try (PreparedStatement p = d.connection().prepareStatement(sql)) {
+      PreparedStatement p = d.userStatement(sql);
+      try {
         int parameters = p.getParameterMetaData().getParameterCount();
         if (parameters != bindings.length) {
           throw new IllegalArgumentException(
@@ -350,6 +351,9 @@ final class ObjectDatabase implements CommitLog.Writer {
             }
           }
         }
+      } catch (SQLException | RuntimeException e) {
+        d.forgetUserStatement(sql);
+        throw e;
       }
       long written = d.totalChanges() - before;
       if (text.kind() == SqlText.Kind.OTHER || (text.kind() == SqlText.Kind.DML && written > 0)) {

@@ -795,6 +795,44 @@ public abstract class StorageEngineContract {
     }
   }
 
+  @Test
+  void aStatementRunAgain_seesTheSchemaAsItIsNow() {
+    try (ObjectStore s = open("a")) {
+      s.execute("CREATE TABLE t (x)");
+      s.execute("INSERT INTO t VALUES (?)", 1L);
+      assertThat(s.execute("SELECT * FROM t").columns()).containsExactly("x");
+      s.execute("DROP TABLE t");
+      assertRefused(() -> s.execute("SELECT * FROM t"), "no such table: t");
+      assertRefused(() -> s.execute("SELECT * FROM t"), "no such table: t"); // again, same error
+      s.execute("CREATE TABLE t (y, z)");
+      s.execute("INSERT INTO t VALUES (?, ?)", 2L, "two");
+      SqlResult r = s.execute("SELECT * FROM t");
+      assertThat(r.columns()).containsExactly("y", "z");
+      assertThat(r.rows()).containsExactly(new Object[] {2L, "two"});
+      // A statement refused for its bindings runs fine with the right ones afterwards.
+      assertRefused(() -> s.execute("INSERT INTO t VALUES (?, ?)", 3L), "parameter");
+      s.execute("INSERT INTO t VALUES (?, ?)", 3L, "three");
+      commitDurably(s);
+      assertThat(s.execute("SELECT count(*) FROM t").rows().get(0)[0]).isEqualTo(2L);
+    }
+  }
+
+  @Test
+  void manyDistinctStatements_eachRunAgain_giveTheirOwnResults() {
+    try (ObjectStore s = open("a")) {
+      s.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v)");
+      for (long k = 0; k < 100; k++) {
+        s.execute("INSERT INTO t VALUES (" + k + ", " + (k * k) + ")");
+      }
+      for (int round = 0; round < 3; round++) {
+        for (long k = 99; k >= 0; k--) {
+          assertThat(s.execute("SELECT v FROM t WHERE k = " + k).rows().get(0)[0]).isEqualTo(k * k);
+        }
+      }
+      s.rollback();
+    }
+  }
+
   // ---- atomicity and durability
   // ------------------------------------------------------------------
 
