@@ -73,6 +73,15 @@ abstract class Plan {
    */
   abstract Object copy(Object value, Budget budget);
 
+  /**
+   * The whole encoding of {@code value} (not null) as a message of its own, written without a JSON
+   * generator, or null if this plan has no such shortcut for it (the caller then uses {@link
+   * #write}). Only for values whose encoding is a few ASCII bytes; never over the message limit.
+   */
+  byte[] encodeDirect(Object value) {
+    return null;
+  }
+
   /** Writes non-null {@code value}. */
   abstract void write(JsonGenerator out, Object value) throws IOException;
 

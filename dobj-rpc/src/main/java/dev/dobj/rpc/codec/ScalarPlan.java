@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -140,6 +141,19 @@ final class ScalarPlan extends Plan {
           default -> fixedSize();
         });
     return value;
+  }
+
+  @Override
+  byte[] encodeDirect(Object value) {
+    if (value.getClass() != box) {
+      return null; // write() reports the mismatch
+    }
+    return switch (kind) {
+      case BOOLEAN -> ((Boolean) value ? "true" : "false").getBytes(StandardCharsets.US_ASCII);
+      case BYTE, SHORT, INT, LONG ->
+          Long.toString(((Number) value).longValue()).getBytes(StandardCharsets.US_ASCII);
+      default -> null;
+    };
   }
 
   @Override

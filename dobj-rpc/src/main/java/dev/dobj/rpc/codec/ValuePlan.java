@@ -58,6 +58,10 @@ public final class ValuePlan {
    *     encoded, or the encoding is over the size limit
    */
   public byte[] encode(Object value) {
+    byte[] direct = value == null ? null : plan.encodeDirect(value);
+    if (direct != null) {
+      return direct;
+    }
     try {
       return wire.encode(out -> plan.writeNullable(out, value));
     } catch (ValueException e) {

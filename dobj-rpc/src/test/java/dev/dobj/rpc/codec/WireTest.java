@@ -94,6 +94,36 @@ class WireTest {
   }
 
   @Test
+  void aTopLevelIntegerOrBoolean_encodesAsJacksonWouldWriteIt() throws Exception {
+    // These take a shortcut around the JSON generator; the bytes must not change.
+    Object[][] cases = {
+      {long.class, Long.MIN_VALUE}, {Long.class, Long.MAX_VALUE}, {Long.class, 0L},
+      {Long.class, -42L}, {int.class, Integer.MIN_VALUE}, {Integer.class, 7},
+      {Short.class, (short) -300}, {Byte.class, (byte) -128}, {boolean.class, true},
+      {Boolean.class, false}
+    };
+    com.fasterxml.jackson.core.JsonFactory jackson = new com.fasterxml.jackson.core.JsonFactory();
+    for (Object[] c : cases) {
+      java.io.StringWriter expected = new java.io.StringWriter();
+      try (var out = jackson.createGenerator(expected)) {
+        switch (c[1]) {
+          case Boolean b -> out.writeBoolean(b);
+          case Long l -> out.writeNumber(l);
+          default -> out.writeNumber(((Number) c[1]).intValue());
+        }
+      }
+      ValuePlan plan = codec.plan((Type) c[0]);
+      byte[] encoded = plan.encode(c[1]);
+      assertThat(new String(encoded, UTF_8)).as("%s", c[1]).isEqualTo(expected.toString());
+      assertThat(plan.decode(encoded)).isEqualTo(c[1]);
+    }
+    // A value of another type is refused as before.
+    assertThatThrownBy(() -> codec.plan(Long.class).encode(5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Long");
+  }
+
+  @Test
   void roundTrip_ofBigDecimal_keepsTheScale() {
     BigDecimal decoded = (BigDecimal) roundTrip(BigDecimal.class, new BigDecimal("2.500"));
 

@@ -105,13 +105,13 @@ public final class InputGate<E extends InputGate.Entry> {
   // @GuardedBy("lock"); allocated on first contention.
   private ArrayDeque<Object> waiting;
   // @GuardedBy("lock"); events in {@code waiting} (resumptions do not count).
-  private int queuedEvents;
+  private volatile int queuedEvents; // written under the lock, read without it
   // @GuardedBy("lock"); head of the in-flight list.
   private Entry inFlight;
   // @GuardedBy("lock")
   private int inFlightCount;
   // @GuardedBy("lock")
-  private RuntimeException broken;
+  private volatile RuntimeException broken; // written under the lock, read without it
   // @GuardedBy("lock")
   private boolean closed;
   // Written under the lock, read without it by a runner lingering for more work.
@@ -348,22 +348,12 @@ public final class InputGate<E extends InputGate.Entry> {
 
   /** The break cause, or {@code null} while the gate is not broken. */
   public RuntimeException brokenCause() {
-    lock.lock();
-    try {
-      return broken;
-    } finally {
-      lock.unlock();
-    }
+    return broken;
   }
 
   /** Events waiting in the queue (not counting resumptions or in-flight events). */
   public int queuedEvents() {
-    lock.lock();
-    try {
-      return queuedEvents;
-    } finally {
-      lock.unlock();
-    }
+    return queuedEvents;
   }
 
   /** Events that started and have not finished (running or suspended). */

@@ -239,6 +239,22 @@ class InputGateTest {
   }
 
   @Test
+  void closeIfIdle_staysOpenWhileTheOwnerHasPendingWork() {
+    InputGate<Ev> g = gate(10);
+    java.util.concurrent.atomic.AtomicBoolean pending =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    assertThat(g.closeIfIdle(pending::get)).isFalse();
+    Ev a = new Ev("a");
+    assertThat(g.tryEnter(a)).isEqualTo(Admission.ENTERED); // still open
+    g.finish(a);
+    pending.set(false);
+    assertThat(g.closeIfIdle(pending::get)).isTrue();
+    pending.set(true);
+    assertThat(g.closeIfIdle(pending::get)).as("closed stays closed").isTrue();
+    assertThat(g.submit(new Ev("b"))).isFalse();
+  }
+
+  @Test
   void aGateCreatedWithAFirstEvent_isHeldByIt() {
     Ev ctor = new Ev("ctor");
     InputGate<Ev> g = new InputGate<>(ctor, new Owner(), 10, 1000);
