@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dobj.DurableObjectException;
 import dev.dobj.DurableObjectStub;
 import dev.dobj.runtime.Fixtures.Counter;
+import dev.dobj.runtime.testing.Awaits;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /** The runtime's meters, read from a {@link SimpleMeterRegistry} given to the builder. */
 class MetricsTest extends RuntimeTestBase {
-  private final MeterRegistry registry = new SimpleMeterRegistry();
+  // Timers read this clock (the runtime's own clock is the test's manual clock).
+  private final MockClock meterClock = new MockClock();
+  private final MeterRegistry registry = new SimpleMeterRegistry(SimpleConfig.DEFAULT, meterClock);
 
   @BeforeEach
   void withRegistry() {
@@ -112,16 +117,38 @@ class MetricsTest extends RuntimeTestBase {
         .isEqualTo(2);
 
     clock.advance(Duration.ofMillis(250));
+    meterClock.add(Duration.ofMillis(250));
     probe.gate.countDown();
     assertThat(running.join()).isEqualTo(1);
     assertThat(q2.join()).isEqualTo(3);
     assertThat(q1.join()).isEqualTo(2);
-    // The two increments waited 250 ms each (the manual clock moved while slow() ran).
+    // The two increments waited 250 ms each (the clocks moved while slow() ran).
     assertThat(wait.count()).isEqualTo(waitedBefore + 2);
     assertThat(wait.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(500);
     assertThat(gauge("dobj.queue.depth", "COUNTER")).isZero();
     assertThat(counter("dobj.overloaded", "namespace", "COUNTER", "reason", "queued_too_long"))
         .isZero();
+  }
+
+  @Test
+  void aQueueWaitUnderAMillisecond_isRecordedAsItWas() {
+    DurableObjectStub<Counter> stub = counters().getByName("quick");
+    assertThat(stub.call().get()).isZero();
+    Timer wait = registry.get("dobj.queue.wait").tag("namespace", "COUNTER").timer();
+    probe.gate = new CountDownLatch(1);
+    probe.entered = new CountDownLatch(1);
+    CompletableFuture<Long> running = stub.callAsync(Counter::slow);
+    Fixtures.await(probe.entered, "slow() to start");
+    long countBefore = wait.count();
+    double nanosBefore = wait.totalTime(TimeUnit.NANOSECONDS);
+    CompletableFuture<Long> queued = stub.callAsync(Counter::increment);
+    Awaits.until(() -> gauge("dobj.queue.depth", "COUNTER") == 1, "the increment to queue");
+    meterClock.add(Duration.ofNanos(300_000)); // 0.3 ms
+    probe.gate.countDown();
+    assertThat(running.join()).isEqualTo(1);
+    assertThat(queued.join()).isEqualTo(2);
+    assertThat(wait.count()).isEqualTo(countBefore + 1);
+    assertThat(wait.totalTime(TimeUnit.NANOSECONDS) - nanosBefore).isEqualTo(300_000.0);
   }
 
   @Test

@@ -154,6 +154,11 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
     return host.settings.clock().millis();
   }
 
+  @Override
+  public long nowNanos() {
+    return host.meters.now(); // the meters' clock: 0 when metrics are off
+  }
+
   private void runLoop(Event first) {
     // A runner thread runs turns of this object only: the MDC is set once for all of them.
     putMdc();
@@ -191,9 +196,8 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   }
 
   private void turn(Event e, Activation previous) {
-    long queuedAt = e.queuedAtMillis();
-    if (queuedAt != Event.NOT_QUEUED && host.meters.enabled()) {
-      host.meters.queueWaited(host.settings.clock().millis() - queuedAt);
+    if (e.queuedAtMillis() != Event.NOT_QUEUED && host.meters.enabled()) {
+      host.meters.queueWaited(host.meters.now() - e.queuedAtNanos());
     }
     CURRENT.set(this);
     try {

@@ -55,6 +55,17 @@ public final class InputGate<E extends InputGate.Entry> {
       return queuedAt;
     }
 
+    // @GuardedBy("gate.lock"): when the entry was queued, by the owner's nanosecond clock.
+    private long queuedAtNanos;
+
+    /**
+     * When this event was queued by the owner's {@link Owner#nowNanos()} clock (meaningful only if
+     * {@link #queuedAtMillis()} is not {@link #NOT_QUEUED}). Read by its turn, like that one.
+     */
+    public final long queuedAtNanos() {
+      return queuedAtNanos;
+    }
+
     /**
      * Fails this event with {@code cause}; called at most once, outside the gate's lock, when the
      * gate breaks. An in-flight event's turn may still be running; its later outcome is ignored.
@@ -87,6 +98,14 @@ public final class InputGate<E extends InputGate.Entry> {
 
     /** The current time in milliseconds (read only for events that had to queue). */
     long nowMillis();
+
+    /**
+     * A monotonic time in nanoseconds to measure how long queued events wait (read only for events
+     * that had to queue); 0 when nothing measures it.
+     */
+    default long nowNanos() {
+      return 0;
+    }
 
     /**
      * Work the holder must do before the gate goes idle (an event to run), or null. Asked under the
@@ -187,6 +206,7 @@ public final class InputGate<E extends InputGate.Entry> {
           waiting = new ArrayDeque<>();
         }
         ((Entry) e).queuedAt = owner.nowMillis();
+        ((Entry) e).queuedAtNanos = owner.nowNanos();
         waiting.add(e);
         queuedEvents++;
         arrivals++;

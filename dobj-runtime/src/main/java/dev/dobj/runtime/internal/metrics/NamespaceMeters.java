@@ -204,10 +204,13 @@ public final class NamespaceMeters {
     }
   }
 
-  /** An event that had to queue starts its turn after {@code millis} in the queue. */
-  public void queueWaited(long millis) {
+  /**
+   * An event that had to queue starts its turn after {@code nanos} in the queue (by this registry's
+   * clock, {@link #now()}).
+   */
+  public void queueWaited(long nanos) {
     if (queueWait != null) {
-      queueWait.record(millis, TimeUnit.MILLISECONDS);
+      queueWait.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
   }
 
