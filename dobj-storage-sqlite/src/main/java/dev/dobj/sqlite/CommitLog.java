@@ -167,6 +167,8 @@ final class CommitLog implements AutoCloseable {
   private boolean directoryUnsynced;
   // @GuardedBy("lock"): a retired segment kept for reuse as the next one (already allocated)
   private Path spare;
+  // @GuardedBy("lock"): a retireInOrder task is scheduled or running
+  private boolean retiring;
   // @GuardedBy("lock")
   private IOException failure;
   // @GuardedBy("lock")
@@ -492,12 +494,65 @@ final class CommitLog implements AutoCloseable {
       }
       // In order: one writer's waiters are in its sequence order.
       batch.forEach(w -> w.writer().logDurable(w.sequence()));
-      for (Segment s : retire) {
-        try {
-          retirer.execute(() -> retire(s));
-        } catch (RejectedExecutionException e) {
-          // closing: the segment stays for recovery, which is always correct
+      if (!retire.isEmpty()) {
+        scheduleRetirement();
+      }
+    }
+  }
+
+  /**
+   * Starts retiring the synced sealed segments, oldest first, unless a retirement already runs.
+   * Segments must go in log order: a segment may hold the reset record that makes an older
+   * segment's records of the same database stale, and a recovery that found the older segment
+   * without the newer one would replay stale frames into a newer WAL.
+   */
+  private void scheduleRetirement() {
+    lock.lock();
+    try {
+      if (retiring || closed) {
+        return;
+      }
+      retiring = true;
+    } finally {
+      lock.unlock();
+    }
+    try {
+      retirer.execute(this::retireInOrder);
+    } catch (RejectedExecutionException e) {
+      lock.lock();
+      try {
+        retiring = false; // closing: the segments stay for recovery, which is always correct
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /**
+   * Committer: retires the oldest sealed segment while it is synced, one after the other; stops at
+   * the first that is not synced or cannot be retired (the later ones wait for it).
+   */
+  private void retireInOrder() {
+    while (true) {
+      Segment s;
+      lock.lock();
+      try {
+        s = sealed.peekFirst();
+        if (s == null || !s.synced || closed) {
+          retiring = false;
+          return;
         }
+      } finally {
+        lock.unlock();
+      }
+      if (!retire(s)) {
+        lock.lock();
+        try {
+          retiring = false;
+        } finally {
+          lock.unlock();
+        }
+        return;
       }
     }
   }
@@ -522,9 +577,10 @@ final class CommitLog implements AutoCloseable {
   }
 
   /**
-   * Committer: makes the WAL of every writer of a synced, sealed segment durable, then drops it.
+   * Committer: makes the WAL of every writer of a synced, sealed segment durable, then drops it;
+   * returns whether it did (false: the segment stays until the next start).
    */
-  private void retire(Segment s) {
+  private boolean retire(Segment s) {
     List<Writer> writers;
     lock.lock();
     try {
@@ -548,7 +604,7 @@ final class CommitLog implements AutoCloseable {
       s.channel.close();
     } catch (IOException e) {
       LOG.warn("Could not retire commit log segment {}; it stays until the next start", s.path, e);
-      return;
+      return false;
     }
     lock.lock();
     try {
@@ -562,9 +618,11 @@ final class CommitLog implements AutoCloseable {
       }
     } catch (IOException e) {
       LOG.warn("Could not retire commit log segment {}; it stays until the next start", s.path, e);
+      return false;
     } finally {
       lock.unlock();
     }
+    return true;
   }
 
   /**

@@ -422,6 +422,53 @@ class CommitLogTest {
     }
   }
 
+  /**
+   * Segments retire in log order, whatever order the committer runs the work in. The retirement
+   * work the syncer hands over is held here and run newest first: if a newer segment (holding an
+   * object's reset record) could go before an older one (holding that object's earlier frames), a
+   * crash in between would leave a log whose recovery writes the stale frames into the WAL.
+   */
+  @Test
+  void segmentsRetireInLogOrder_soARecoveryNeverFindsFramesWithoutTheirLaterReset()
+      throws Exception {
+    java.util.Deque<Runnable> held = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    java.util.concurrent.Executor lifo =
+        r -> {
+          if (Thread.currentThread().getName().startsWith("dobj-sqlite-log")) {
+            held.push(r); // retirement, handed over by the syncer: run later, newest first
+          } else {
+            r.run(); // zero-filling ahead, asked for by an append: run now
+          }
+        };
+    Path x = dataDir.resolve("ns").resolve("x.sqlite");
+    Files.createDirectories(x.getParent());
+    Files.write(x, new byte[] {0});
+    Path xWal = x.resolveSibling("x.sqlite-wal");
+    byte[] xName = CommitLog.name(dataDir, x);
+    byte[] yName = CommitLog.name(dataDir, dataDir.resolve("ns").resolve("y.sqlite"));
+    FakeWriter w = new FakeWriter();
+    CommitLog log = CommitLog.open(dataDir, 4096, hooks, lifo);
+    // Segment 1: four records of x's first WAL generation.
+    for (int i = 0; i < 4; i++) {
+      appendFrames(log, w, xName, i * 1000L, (byte) 'A', 1000);
+    }
+    // Segment 2: x's WAL was checkpointed (its reset record), then y's records fill it and start
+    // segment 3, so segments 1 and 2 are both sealed and synced.
+    log.awaitDurable(log.appendReset(xName));
+    for (int i = 0; i < 5; i++) {
+      appendFrames(log, w, yName, i * 1000L, (byte) 'C', 1000);
+    }
+    assertThat(held).as("retirement work handed over").isNotEmpty();
+    held.pop().run(); // the newest retirement work first
+    log.close(false); // a crash: whatever segments are left stay
+    CommitLog.recover(dataDir, hooks);
+    assertThat(xWal)
+        .as("x's frames from before its reset are never replayed")
+        .satisfiesAnyOf(
+            f -> assertThat(f).doesNotExist(),
+            f -> assertThat(Files.readAllBytes(f)).doesNotContain((byte) 'A'));
+  }
+
   @Test
   void aFailedLogFsync_failsTheBatch_andTheEngineRefusesDurableWrites_untilRestarted()
       throws Exception {
