@@ -14,11 +14,13 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -37,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
@@ -312,7 +315,8 @@ class SigkillCrashIT {
     }
     if (!problems.isEmpty()) {
       fail(
-          "After %s (server pid %d, %d kills so far; data and logs kept in %s):%n  %s%nserver"
+          "After %s (server pid %d, %d kills so far; data and logs kept in %s, and in"
+              + " data-before-boot the data as the killed server left it):%n  %s%nserver"
               + " log:%n%s",
           when, server.pid(), stats.kills, work, String.join("\n  ", problems), tail(server.log()));
     }
@@ -427,6 +431,7 @@ class SigkillCrashIT {
   private Server start(Durability durability, boolean tight, int boot) throws Exception {
     Path data = work.resolve("data");
     Path log = work.resolve("server-" + boot + ".log");
+    snapshotBeforeRecovery(data);
     List<String> command =
         List.of(
             ProcessHandle.current().info().command().orElseThrow(),
@@ -461,6 +466,39 @@ class SigkillCrashIT {
               + "; log:\n"
               + tail(log),
           e);
+    }
+  }
+
+  /**
+   * Copies the data directory as the killed server left it (commit log segments and WALs included)
+   * to {@code data-before-boot}, replacing the previous copy, so that a failed check can be traced
+   * to what the recovery of the last start found.
+   */
+  private void snapshotBeforeRecovery(Path data) throws IOException {
+    Path copy = work.resolve("data-before-boot");
+    if (Files.exists(copy)) {
+      try (Stream<Path> old = Files.walk(copy)) {
+        for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    if (!Files.exists(data)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(data)) {
+      for (Path p : files.toList()) {
+        Path to = copy.resolve(data.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          try {
+            Files.copy(p, to);
+          } catch (NoSuchFileException gone) {
+            // deleted meanwhile (nothing runs now, but stay robust): nothing to keep
+          }
+        }
+      }
     }
   }
 
