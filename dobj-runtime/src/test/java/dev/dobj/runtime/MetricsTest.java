@@ -94,6 +94,18 @@ class MetricsTest extends RuntimeTestBase {
     assertThat(resets("critical_section_timeout")).isEqualTo(1);
   }
 
+  /**
+   * Calls {@code slow()}, which holds the object until {@code probe.gate} opens; returns once it
+   * runs.
+   */
+  private CompletableFuture<Long> startSlow(DurableObjectStub<Counter> stub) {
+    probe.gate = new CountDownLatch(1);
+    probe.entered = new CountDownLatch(1);
+    CompletableFuture<Long> running = stub.callAsync(Counter::slow);
+    Fixtures.await(probe.entered, "slow() to start");
+    return running;
+  }
+
   @Test
   void overloads_areCountedByReason_andQueueDepthAndWaitAreMeasured() {
     rebuild(b -> b.meterRegistry(registry).maxQueuedEvents(2));
@@ -101,10 +113,7 @@ class MetricsTest extends RuntimeTestBase {
     // Constructed first: a call may or may not queue behind the constructor (for 0 ms).
     assertThat(stub.call().get()).isZero();
     Timer wait = registry.get("dobj.queue.wait").tag("namespace", "COUNTER").timer();
-    probe.gate = new CountDownLatch(1);
-    probe.entered = new CountDownLatch(1);
-    CompletableFuture<Long> running = stub.callAsync(Counter::slow);
-    Fixtures.await(probe.entered, "slow() to start");
+    CompletableFuture<Long> running = startSlow(stub);
     // Read once slow() runs: slow() itself may have queued (for 0 ms) behind the end of get().
     long waitedBefore = wait.count();
     CompletableFuture<Long> q1 = stub.callAsync(Counter::increment);
@@ -135,10 +144,7 @@ class MetricsTest extends RuntimeTestBase {
     DurableObjectStub<Counter> stub = counters().getByName("quick");
     assertThat(stub.call().get()).isZero();
     Timer wait = registry.get("dobj.queue.wait").tag("namespace", "COUNTER").timer();
-    probe.gate = new CountDownLatch(1);
-    probe.entered = new CountDownLatch(1);
-    CompletableFuture<Long> running = stub.callAsync(Counter::slow);
-    Fixtures.await(probe.entered, "slow() to start");
+    CompletableFuture<Long> running = startSlow(stub);
     long countBefore = wait.count();
     double nanosBefore = wait.totalTime(TimeUnit.NANOSECONDS);
     CompletableFuture<Long> queued = stub.callAsync(Counter::increment);
@@ -155,10 +161,7 @@ class MetricsTest extends RuntimeTestBase {
   void anEventQueuedTooLong_isCountedAsOverloaded() {
     rebuild(b -> b.meterRegistry(registry).maxQueueWait(Duration.ofSeconds(10)));
     DurableObjectStub<Counter> stub = counters().getByName("slow");
-    probe.gate = new CountDownLatch(1);
-    probe.entered = new CountDownLatch(1);
-    CompletableFuture<Long> running = stub.callAsync(Counter::slow);
-    Fixtures.await(probe.entered, "slow() to start");
+    CompletableFuture<Long> running = startSlow(stub);
     CompletableFuture<Long> stale = stub.callAsync(Counter::increment);
     clock.advance(Duration.ofSeconds(11));
     probe.gate.countDown();

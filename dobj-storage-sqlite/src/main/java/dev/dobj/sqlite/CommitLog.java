@@ -533,27 +533,36 @@ final class CommitLog implements AutoCloseable {
    * the first that is not synced or cannot be retired (the later ones wait for it).
    */
   private void retireInOrder() {
-    while (true) {
-      Segment s;
-      lock.lock();
-      try {
-        s = sealed.peekFirst();
-        if (s == null || !s.synced || closed) {
-          retiring = false;
-          return;
-        }
-      } finally {
-        lock.unlock();
-      }
+    Segment s;
+    while ((s = oldestToRetire()) != null) {
       if (!retire(s)) {
         lock.lock();
         try {
-          retiring = false;
+          retiring = false; // the later segments wait for this one (the next start)
         } finally {
           lock.unlock();
         }
         return;
       }
+    }
+  }
+
+  /**
+   * The oldest sealed segment if it is synced and the log is open; otherwise null, and the
+   * retirement ends (in the same critical section, so a sync that seals another segment meanwhile
+   * schedules a new one).
+   */
+  private Segment oldestToRetire() {
+    lock.lock();
+    try {
+      Segment s = sealed.peekFirst();
+      if (s == null || !s.synced || closed) {
+        retiring = false;
+        return null;
+      }
+      return s;
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -155,12 +155,7 @@ final class Database implements AutoCloseable {
 
   /** A cached prepared statement for engine-owned SQL. */
   PreparedStatement statement(String sql) throws SQLException {
-    PreparedStatement p = statements.get(sql);
-    if (p == null) {
-      p = connection.prepareStatement(sql);
-      statements.put(sql, p);
-    }
-    return p;
+    return cached(statements, sql);
   }
 
   /**
@@ -169,23 +164,28 @@ final class Database implements AutoCloseable {
    * #forgetUserStatement} it if a call on it fails.
    */
   PreparedStatement userStatement(String sql) throws SQLException {
-    PreparedStatement p = userStatements.get(sql);
+    return cached(userStatements, sql);
+  }
+
+  private PreparedStatement cached(Map<String, PreparedStatement> cache, String sql)
+      throws SQLException {
+    PreparedStatement p = cache.get(sql);
     if (p == null) {
       p = connection.prepareStatement(sql);
-      userStatements.put(sql, p);
+      cache.put(sql, p);
     }
     return p;
   }
 
   /** Drops (and closes) the cached statement of the object's own {@code sql} after it failed. */
   void forgetUserStatement(String sql) {
-    PreparedStatement p = userStatements.remove(sql);
-    if (p != null) {
-      closeQuietly(p);
-    }
+    closeQuietly(userStatements.remove(sql));
   }
 
   private static void closeQuietly(PreparedStatement p) {
+    if (p == null) {
+      return;
+    }
     try {
       p.close();
     } catch (SQLException ignored) {
@@ -216,14 +216,7 @@ final class Database implements AutoCloseable {
 
   /** Drops the cached statement of {@code sql} after it failed. */
   void forget(String sql) {
-    PreparedStatement p = statements.remove(sql);
-    if (p != null) {
-      try {
-        p.close();
-      } catch (SQLException ignored) {
-        // the statement is unusable either way; the error that made us drop it is reported
-      }
-    }
+    closeQuietly(statements.remove(sql));
   }
 
   /** The first column of the first row of engine-owned SQL as a long (0 without a row). */
@@ -300,17 +293,9 @@ final class Database implements AutoCloseable {
   /** Closes the statements, the WAL channel and the connection. */
   @Override
   public void close() throws SQLException {
-    for (PreparedStatement p : statements.values()) {
-      try {
-        p.close();
-      } catch (SQLException ignored) {
-        // closing the connection below finalizes whatever is left
-      }
-    }
+    statements.values().forEach(Database::closeQuietly);
     statements.clear();
-    for (PreparedStatement p : userStatements.values()) {
-      closeQuietly(p);
-    }
+    userStatements.values().forEach(Database::closeQuietly);
     userStatements.clear();
     if (wal != null) {
       try {

@@ -51,11 +51,17 @@ class CommitAfterSyncTest extends StorageTestBase {
     return results;
   }
 
+  /** One increment on {@code stub}, committed, its sync held in flight. */
+  private CompletableFuture<Long> firstBatchSyncing(DurableObjectStub<Store> stub) {
+    CompletableFuture<Long> first = stub.callAsync(s -> s.incrementAndNote("n"));
+    Awaits.until(() -> held.held.size() == 1, "the first batch's sync to be in flight");
+    return first;
+  }
+
   @Test
   void turnsEndingDuringASync_shareOneCommit_madeWhenTheSyncEnds() {
     DurableObjectStub<Store> stub = stores().getByName("a");
-    CompletableFuture<Long> first = stub.callAsync(s -> s.incrementAndNote("n"));
-    Awaits.until(() -> held.held.size() == 1, "the first batch's sync to be in flight");
+    CompletableFuture<Long> first = firstBatchSyncing(stub);
     assertThat(commits().count()).isEqualTo(1);
 
     List<CompletableFuture<Long>> next = incrementsThatRan(stub, 5);
@@ -86,8 +92,7 @@ class CommitAfterSyncTest extends StorageTestBase {
   @Test
   void aTurnWithNoSyncInFlight_commitsAtOnce() {
     DurableObjectStub<Store> stub = stores().getByName("a");
-    CompletableFuture<Long> first = stub.callAsync(s -> s.incrementAndNote("n"));
-    Awaits.until(() -> held.held.size() == 1, "the first batch's sync to be in flight");
+    CompletableFuture<Long> first = firstBatchSyncing(stub);
     held.releaseAll();
     assertThat(first.join()).isEqualTo(1);
     awaitIdle("STORE");
@@ -103,8 +108,7 @@ class CommitAfterSyncTest extends StorageTestBase {
   @Test
   void anIdleObjectWhoseBatchWaitsForASync_isNotEvicted() {
     DurableObjectStub<Store> stub = stores().getByName("a");
-    CompletableFuture<Long> first = stub.callAsync(s -> s.incrementAndNote("n"));
-    Awaits.until(() -> held.held.size() == 1, "the first batch's sync to be in flight");
+    CompletableFuture<Long> first = firstBatchSyncing(stub);
     List<CompletableFuture<Long>> next = incrementsThatRan(stub, 2);
 
     clock.advance(Duration.ofMinutes(5)); // past the idle timeout: the sweep runs
@@ -120,8 +124,7 @@ class CommitAfterSyncTest extends StorageTestBase {
   @Test
   void aFailedSync_failsTheTurnsThatWaitedForIt_andTheOpenBatch() {
     DurableObjectStub<Store> stub = stores().getByName("a");
-    CompletableFuture<Long> first = stub.callAsync(s -> s.incrementAndNote("n"));
-    Awaits.until(() -> held.held.size() == 1, "the first batch's sync to be in flight");
+    CompletableFuture<Long> first = firstBatchSyncing(stub);
     List<CompletableFuture<Long>> next = incrementsThatRan(stub, 3);
 
     held.failAll(new java.io.UncheckedIOException(new java.io.IOException("fsync failed")));

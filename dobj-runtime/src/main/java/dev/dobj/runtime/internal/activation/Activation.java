@@ -312,7 +312,7 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
     return s != null && s.hasOpenBatch() && !flushArmed ? new FlushEvent() : null;
   }
 
-  /** Whether an open batch waits for the sync in flight before it commits (busy, not idle). */
+  /** Whether writes wait in an open batch whose commit is still to come (busy, not idle). */
   boolean commitPending() {
     ObjectStorage s = storage;
     return s != null && s.hasOpenBatch();

@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>The gate also tracks the events that have started and not finished (the running one and the
  * suspended ones), in an intrusive list, so that {@link #breakWith} can fail every in-flight and
- * queued event at once when the object is reset. A gate can also be {@linkplain #closeIfIdle()
+ * queued event at once when the object is reset. A gate can also be {@linkplain #closeIfIdle
  * closed} when it is idle (eviction); callers that find it closed bind to a new instance.
  *
  * <p>Thread-safety: every field is guarded by {@code lock}; the lock is never held while running
@@ -329,19 +329,12 @@ public final class InputGate<E extends InputGate.Entry> {
   }
 
   /**
-   * Closes the gate if nothing runs, waits or is in flight (eviction). Later callers get {@link
-   * Admission#CLOSED} or {@code false} and bind to a new instance.
+   * Closes the gate if nothing runs, waits or is in flight, and {@code pending} (asked under the
+   * lock while nothing holds the token) says the owner has no work still to come through the gate
+   * (eviction). Later callers get {@link Admission#CLOSED} or {@code false} and bind to a new
+   * instance.
    *
    * @return whether the gate is now closed
-   */
-  public boolean closeIfIdle() {
-    return closeIfIdle(() -> false);
-  }
-
-  /**
-   * As {@link #closeIfIdle()}, but the gate also stays open if {@code pending} (asked under the
-   * lock while nothing holds the token) says the owner still has work that will come through the
-   * gate.
    */
   public boolean closeIfIdle(BooleanSupplier pending) {
     lock.lock();

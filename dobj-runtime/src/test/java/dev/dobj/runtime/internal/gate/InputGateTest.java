@@ -227,12 +227,12 @@ class InputGateTest {
     InputGate<Ev> g = gate(10);
     Ev a = new Ev("a");
     g.tryEnter(a);
-    assertThat(g.closeIfIdle()).isFalse();
+    assertThat(g.closeIfIdle(() -> false)).isFalse();
     g.suspend(); // a still in flight: not idle
-    assertThat(g.closeIfIdle()).isFalse();
+    assertThat(g.closeIfIdle(() -> false)).isFalse();
     g.reenter();
     g.finish(a);
-    assertThat(g.closeIfIdle()).isTrue();
+    assertThat(g.closeIfIdle(() -> false)).isTrue();
     assertThat(g.submit(new Ev("b"))).isFalse();
     assertThat(g.tryEnter(new Ev("c"))).isEqualTo(Admission.CLOSED);
     assertThat(log).isEmpty();
