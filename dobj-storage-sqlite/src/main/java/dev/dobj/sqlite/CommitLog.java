@@ -63,11 +63,13 @@ import org.slf4j.LoggerFactory;
  * {@code segmentBytes} a new segment starts; the old one is retired once a sync covered it: the
  * committer fsyncs the WAL of every object that wrote to it (one fsync per object per segment, not
  * per batch), then keeps it as the {@code spare} for the next segment (or deletes it). So the log
- * stays about two segments long. The committer zero-fills a segment a little ahead of its last
- * record: an fsync of bytes written over blocks the file already has needs no journal commit of the
- * file system, which makes a log fsync about twice as fast as one that grows the file. Every record
- * carries its segment's number, so what a reused segment still holds of its earlier use ends the
- * replay like zeros do.
+ * stays about two segments long. A retired segment's magic number is zeroed (and fsync'd) before it
+ * becomes the spare, so a file renamed as the next segment is skipped by recovery until its new
+ * header is written. The committer zero-fills a segment a little ahead of its last record: an fsync
+ * of bytes written over blocks the file already has needs no journal commit of the file system,
+ * which makes a log fsync about twice as fast as one that grows the file. Every record carries its
+ * segment's number, so what a reused segment still holds of its earlier use ends the replay like
+ * zeros do.
  *
  * <p><b>Threads.</b> Thread-safe. {@code lock} guards the open segment (whose end is the log's
  * position) and the waiters; appends write under it (page cache only). One platform thread runs the
@@ -182,7 +184,7 @@ final class CommitLog implements AutoCloseable {
     this.retirer = retirer;
     Files.createDirectories(directory);
     Path leftover = directory.resolve("spare");
-    this.spare = Files.exists(leftover) ? leftover : null;
+    this.spare = Files.exists(leftover) && invalidate(leftover) ? leftover : null;
     this.current = newSegment(1, 0);
     this.directoryUnsynced = true;
     this.syncer = Thread.ofPlatform().name("dobj-sqlite-log").daemon(true).start(this::runSyncs);
@@ -610,6 +612,7 @@ final class CommitLog implements AutoCloseable {
           c.force(true);
         }
       }
+      invalidate(s.channel, s.path);
       s.channel.close();
     } catch (IOException e) {
       LOG.warn("Could not retire commit log segment {}; it stays until the next start", s.path, e);
@@ -632,6 +635,37 @@ final class CommitLog implements AutoCloseable {
       lock.unlock();
     }
     return true;
+  }
+
+  /**
+   * Overwrites a retired segment's magic number with zeros and fsyncs it, before the file becomes
+   * the spare. A new segment is made from the spare by renaming it and then writing its header: a
+   * crash between the two must leave a file recovery skips, not one whose old header still vouches
+   * for the old records (they would be replayed after every newer segment's).
+   */
+  private void invalidate(FileChannel channel, Path path) throws IOException {
+    ByteBuffer zeros = ByteBuffer.allocate(8);
+    long at = 0;
+    while (zeros.hasRemaining()) {
+      at += channel.write(zeros, at);
+    }
+    hooks.beforeFsync(path);
+    channel.force(false);
+  }
+
+  /**
+   * {@link #invalidate} for a spare left by an earlier run (which may predate the rule); returns
+   * false, after deleting it, if it cannot be.
+   */
+  private boolean invalidate(Path leftover) throws IOException {
+    try (FileChannel c = FileChannel.open(leftover, StandardOpenOption.WRITE)) {
+      invalidate(c, leftover);
+      return true;
+    } catch (IOException e) {
+      LOG.debug("Could not reuse commit log segment {}", leftover, e);
+      Files.deleteIfExists(leftover);
+      return false;
+    }
   }
 
   /**

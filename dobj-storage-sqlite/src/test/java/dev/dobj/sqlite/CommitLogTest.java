@@ -423,6 +423,52 @@ class CommitLogTest {
   }
 
   /**
+   * A new segment made from the spare is renamed first and given its header after: a crash in
+   * between leaves a file under the newest segment's name that still holds what the retired segment
+   * held. Those records are older than every other segment's, so replaying them last would write
+   * stale frames into the WAL and cut it after them (acknowledged frames lost).
+   */
+  @Test
+  void aSpareRenamedAsTheNextSegment_beforeItsNewHeader_replaysNothingOfItsEarlierUse()
+      throws Exception {
+    java.util.concurrent.ExecutorService retirer =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      Path database = dataDir.resolve("ns").resolve("x.sqlite");
+      Files.createDirectories(database.getParent());
+      Files.write(database, new byte[] {0});
+      Path wal = database.resolveSibling("x.sqlite-wal");
+      byte[] name = CommitLog.name(dataDir, database);
+      FakeWriter w = new FakeWriter();
+      CommitLog log = CommitLog.open(dataDir, 4096, hooks, retirer);
+      // Segment 1: x's first WAL generation, 'A' bytes; then its reset and the first batch of the
+      // next generation, 'B' bytes, in segment 2; segment 1 retires as the spare.
+      for (int i = 0; i < 4; i++) {
+        appendFrames(log, w, name, i * 1000L, (byte) 'A', 1000);
+      }
+      log.awaitDurable(log.appendReset(name));
+      appendFrames(log, w, name, 0, (byte) 'B', 1000);
+      Path directory = dataDir.resolve(CommitLog.DIRECTORY);
+      Path spare = directory.resolve("spare");
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!Files.exists(spare) && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(spare).as("a retired segment kept for reuse").exists();
+      log.close(false);
+      // The crash: the spare was renamed as segment 3, and the process died before its header.
+      Files.move(spare, directory.resolve(String.format("%020d.log", 3)));
+      CommitLog.recover(dataDir, hooks);
+      assertThat(Files.readAllBytes(wal))
+          .as("x's WAL holds its newest generation only")
+          .hasSize(1000)
+          .containsOnly((byte) 'B');
+    } finally {
+      retirer.shutdownNow();
+    }
+  }
+
+  /**
    * Segments retire in log order, whatever order the committer runs the work in. The retirement
    * work the syncer hands over is held here and run newest first: if a newer segment (holding an
    * object's reset record) could go before an older one (holding that object's earlier frames), a
