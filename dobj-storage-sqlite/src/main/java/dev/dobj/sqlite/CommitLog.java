@@ -760,8 +760,11 @@ final class CommitLog implements AutoCloseable {
         }
         readFully(c, segmentHeader, 0);
         long salt = segmentHeader.getLong(8);
-        if (segmentHeader.getLong(0) != MAGIC) {
-          LOG.warn("{} is not a commit log segment; skipped", segments.get(i));
+        long magic = segmentHeader.getLong(0);
+        if (magic != MAGIC) {
+          if (magic != 0) { // zeros: a spare renamed as the next segment, before its header
+            LOG.warn("{} is not a commit log segment; skipped", segments.get(i));
+          }
           continue;
         }
         long size = c.size();
