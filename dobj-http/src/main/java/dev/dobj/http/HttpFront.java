@@ -306,9 +306,8 @@ public final class HttpFront implements AutoCloseable {
      */
     public HttpFront start() {
       ExecutorService virtualThreads =
-          // One name for all (a numbered name costs a string per request): thread dumps still show
-          // the
-          // pool.
+          // One name for all (a numbered name costs a string per request): thread dumps still
+          // show the pool.
           Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dobj-http").factory());
       // Platform threads only select and accept; every request is handled on a virtual thread.
       QueuedThreadPool pool = new QueuedThreadPool();
