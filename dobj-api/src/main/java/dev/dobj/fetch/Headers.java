@@ -290,11 +290,29 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
     return true;
   }
 
+  // The RFC 9110 token characters as a bit set over ASCII: bit c of TCHAR_LOW (c < 64) or of
+  // TCHAR_HIGH (c - 64).
+  private static final long TCHAR_LOW;
+  private static final long TCHAR_HIGH;
+
+  static {
+    long low = 0;
+    long high = 0;
+    String tchars = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    for (int i = 0; i < tchars.length(); i++) {
+      char c = tchars.charAt(i);
+      if (c < 64) {
+        low |= 1L << c;
+      } else {
+        high |= 1L << (c - 64);
+      }
+    }
+    TCHAR_LOW = low;
+    TCHAR_HIGH = high;
+  }
+
   private static boolean isTchar(char c) {
-    return (c >= 'a' && c <= 'z')
-        || (c >= 'A' && c <= 'Z')
-        || (c >= '0' && c <= '9')
-        || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    return c < 64 ? (TCHAR_LOW & (1L << c)) != 0 : c < 128 && (TCHAR_HIGH & (1L << (c - 64))) != 0;
   }
 
   /**

@@ -21,6 +21,26 @@ class HeadersTest {
   }
 
   @Test
+  void aName_isAccepted_exactlyWhenEveryCharacterIsAnRfc9110Tchar() {
+    String tchars = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    for (char c = 0; c < 300; c++) {
+      String name = "x" + c;
+      if (tchars.indexOf(c) >= 0) {
+        assertThat(Headers.builder().add(name, "v").build().has(name))
+            .as("char %d", (int) c)
+            .isTrue();
+      } else {
+        assertThatThrownBy(() -> Headers.builder().add(name, "v"))
+            .as("char %d", (int) c)
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("HTTP token");
+      }
+    }
+    assertThatThrownBy(() -> Headers.builder().add("\u0130d", "v")) // dotted capital I
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void names_areStoredAndReturnedLowerCase() {
     Headers headers = Headers.builder().add("X-Request-ID", "1").build();
 
