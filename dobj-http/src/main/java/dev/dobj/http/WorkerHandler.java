@@ -170,6 +170,16 @@ final class WorkerHandler extends Handler.Abstract {
       dev.dobj.fetch.Response answer,
       EdgeWebSocket socket) {
     String protocol = answer.headers().get("sec-websocket-protocol").orElse(null);
+    // The exchange fails if the 101 cannot reach the client (it went away meanwhile): the socket
+    // then never opens, so it is closed here, or it would stay among the object's sockets.
+    Callback exchange =
+        Callback.from(
+            callback.getInvocationType(),
+            callback::succeeded,
+            failure -> {
+              socket.closed(1006, "the connection failed before the WebSocket opened", false);
+              callback.failed(failure);
+            });
     boolean upgraded;
     try {
       upgraded =
@@ -182,7 +192,7 @@ final class WorkerHandler extends Handler.Abstract {
               },
               request,
               response,
-              callback);
+              exchange);
     } catch (Throwable t) {
       rethrowIfFatal(t);
       socket.closed(1006, "the upgrade failed", false);

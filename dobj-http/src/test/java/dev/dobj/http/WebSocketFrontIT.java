@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
 class WebSocketFrontIT {
   private static final List<String> EVENTS = new CopyOnWriteArrayList<>();
   private static final AtomicInteger CONSTRUCTED = new AtomicInteger();
+  private static volatile java.util.concurrent.CountDownLatch HOLD;
 
   private final ManualClock clock = new ManualClock();
   private final HttpClient client = HttpClient.newHttpClient();
@@ -70,6 +71,15 @@ class WebSocketFrontIT {
     public Response fetch(Request request) {
       String query = request.url().getQuery() == null ? "" : request.url().getQuery();
       WebSocket ws = request.webSocket().orElseThrow();
+      if (query.contains("hold")) {
+        try {
+          if (!HOLD.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("the test did not release the upgrade");
+          }
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }
       if (query.contains("forget")) {
         return Response.webSocket(ws); // not accepted: the front must refuse it
       }
@@ -274,6 +284,35 @@ class WebSocketFrontIT {
     Peer alice = connect("/room/a");
     alice.socket.sendText("x".repeat(5000), true);
     assertThat(alice.closed.get(10, TimeUnit.SECONDS)).startsWith("1009");
+  }
+
+  /**
+   * The client goes away while the object handles its upgrade: the object accepts the socket and
+   * answers 101, but the connection is gone, so the socket never opens. It must not stay among the
+   * object's sockets (where it would keep the object from hibernating and count as open forever):
+   * the object gets a close event (1006, not clean) and the socket leaves.
+   */
+  @Test
+  void clientGoneBeforeThe101_theAcceptedSocketCloses_andLeavesTheObject() throws Exception {
+    HOLD = new java.util.concurrent.CountDownLatch(1);
+    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", front.port())) {
+      raw.getOutputStream()
+          .write(
+              ("GET /room/a?hold HTTP/1.1\r\n"
+                      + "Host: 127.0.0.1\r\n"
+                      + "Upgrade: websocket\r\n"
+                      + "Connection: Upgrade\r\n"
+                      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      + "Sec-WebSocket-Version: 13\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      raw.getOutputStream().flush();
+      awaitUntil(() -> runtime.busyObjects("ROOM") > 0); // the object holds the upgrade
+      raw.setSoLinger(true, 0); // closed with a reset: nothing more can be written to it
+    }
+    HOLD.countDown();
+    awaitUntil(() -> EVENTS.stream().anyMatch(e -> e.startsWith("close 1006 ")));
+    awaitUntil(() -> runtime.openWebSockets("ROOM") == 0);
+    assertThat(EVENTS).allMatch(e -> e.endsWith(" false"));
   }
 
   @Test
