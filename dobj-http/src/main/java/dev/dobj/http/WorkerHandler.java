@@ -54,6 +54,7 @@ final class WorkerHandler extends Handler.Abstract {
   private final Env env;
   private final long maxRequestBodyBytes;
   private final ServerWebSocketContainer webSockets;
+  private final RequestUrls urls = new RequestUrls();
 
   WorkerHandler(
       Worker worker, Env env, long maxRequestBodyBytes, ServerWebSocketContainer webSockets) {
@@ -206,14 +207,18 @@ final class WorkerHandler extends Handler.Abstract {
     }
   }
 
-  private static dev.dobj.fetch.Request convert(Request request, Body body, EdgeWebSocket socket) {
+  private dev.dobj.fetch.Request convert(Request request, Body body, EdgeWebSocket socket) {
     Headers.Builder headers = Headers.builder();
     for (HttpField field : request.getHeaders()) {
       String value = field.getValue();
       headers.add(field.getName(), value == null ? "" : value);
     }
+    java.net.URI url = urls.toUri(request.getHttpURI());
     dev.dobj.fetch.Request.Builder b =
-        dev.dobj.fetch.Request.builder(request.getMethod(), request.getHttpURI().asString())
+        (url != null
+                ? dev.dobj.fetch.Request.builder(request.getMethod(), url)
+                : dev.dobj.fetch.Request.builder(
+                    request.getMethod(), request.getHttpURI().asString()))
             .headers(headers.build())
             .body(body);
     if (socket != null) {
