@@ -68,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * header is written. The committer zero-fills a segment a little ahead of its last record: an fsync
  * of bytes written over blocks the file already has needs no journal commit of the file system,
  * which makes a log fsync about twice as fast as one that grows the file. Every record carries its
- * segment's number, so what a reused segment still holds of its earlier use ends the replay like
+ * segment's salt, so what a reused segment still holds of its earlier use ends the replay like
  * zeros do.
  *
  * <p><b>Threads.</b> Thread-safe. {@code lock} guards the open segment (whose end is the log's
