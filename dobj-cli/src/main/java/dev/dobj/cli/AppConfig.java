@@ -75,6 +75,8 @@ record AppConfig(
    * @param dataDir where objects' storage lives, resolved against the app directory
    * @param durability what a commit must survive before the output gate lets its results out:
    *     {@code fsync} (power loss) or {@code os} (a crash of the process)
+   * @param metricsPort the port of the metrics endpoint, if the file sets one (0 picks a free one)
    */
-  record Settings(int port, String host, Path dataDir, Durability durability) {}
+  record Settings(
+      int port, String host, Path dataDir, Durability durability, OptionalInt metricsPort) {}
 }

@@ -150,10 +150,16 @@ final class DevCommand implements Callable<Integer> {
         });
   }
 
-  /** The metrics port: the option's, else the default (0 when the app's port is 0). */
+  /**
+   * The metrics port: the option's, else {@code metrics_port} of {@code dobj.toml}, else the
+   * default (0 when the app's port is 0).
+   */
   private int metricsPort(AppConfig.Settings settings) {
     if (metricsPort != null) {
       return metricsPort;
+    }
+    if (settings.metricsPort().isPresent()) {
+      return settings.metricsPort().getAsInt();
     }
     return settings.port() == 0 ? 0 : DevMetrics.DEFAULT_PORT;
   }
@@ -166,7 +172,8 @@ final class DevCommand implements Callable<Integer> {
             port != null ? port : s.port(),
             host != null ? host : s.host(),
             dataDir != null ? dataDir.toAbsolutePath().normalize() : s.dataDir(),
-            durabilityOption.orElse(s.durability()));
+            durabilityOption.orElse(s.durability()),
+            s.metricsPort());
     return new AppConfig(
         config.name(),
         config.main(),

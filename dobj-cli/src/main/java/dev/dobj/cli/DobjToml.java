@@ -39,6 +39,7 @@ import java.util.Set;
  * host = "127.0.0.1"
  * data_dir = "./.dobj"            # relative to the app directory
  * durability = "fsync"            # or "os"
+ * metrics_port = 9464             # the Prometheus endpoint (--metrics-port)
  * }</pre>
  *
  * <p>Strict: an unknown key, a value of the wrong type or a missing required key is a {@link
@@ -197,24 +198,16 @@ final class DobjToml {
       String host = AppConfig.DEFAULT_HOST;
       String dataDir = AppConfig.DEFAULT_DATA_DIR;
       Durability durability = Durability.FSYNC;
+      OptionalInt metricsPort = OptionalInt.empty();
       if (node != null) {
         List<Object> path = List.of("dobj");
         table(node, path, "dobj", TOP);
-        onlyKeys(node, path, DOBJ, "port", "host", "data_dir", "durability");
-        JsonNode portNode = node.get("port");
-        if (portNode != null) {
-          if (!portNode.isIntegralNumber()) {
-            throw typeError(child(path, "port"), "port", DOBJ, "an integer", portNode);
-          }
-          if (!portNode.canConvertToInt()
-              || portNode.intValue() < 0
-              || portNode.intValue() > 65535) {
-            throw new ConfigException(
-                line(child(path, "port")),
-                "key \"port\" " + DOBJ + " must be between 0 and 65535, got " + portNode.asText());
-          }
-          port = portNode.intValue();
+        onlyKeys(node, path, DOBJ, "port", "host", "data_dir", "durability", "metrics_port");
+        OptionalInt p = port(node, path, "port");
+        if (p.isPresent()) {
+          port = p.getAsInt();
         }
+        metricsPort = port(node, path, "metrics_port");
         host = nonBlank(node, path, "host", DOBJ).orElse(host);
         dataDir = nonBlank(node, path, "data_dir", DOBJ).orElse(dataDir);
         Optional<String> d = optionalString(node, path, "durability", DOBJ);
@@ -222,7 +215,25 @@ final class DobjToml {
           durability = durability(d.get(), child(path, "durability"));
         }
       }
-      return new AppConfig.Settings(port, host, appDir.resolve(dataDir).normalize(), durability);
+      return new AppConfig.Settings(
+          port, host, appDir.resolve(dataDir).normalize(), durability, metricsPort);
+    }
+
+    /** The port under {@code key} of {@code [dobj]}, if set: an integer from 0 to 65535. */
+    private OptionalInt port(JsonNode node, List<Object> path, String key) throws ConfigException {
+      JsonNode value = node.get(key);
+      if (value == null) {
+        return OptionalInt.empty();
+      }
+      if (!value.isIntegralNumber()) {
+        throw typeError(child(path, key), key, DOBJ, "an integer", value);
+      }
+      if (!value.canConvertToInt() || value.intValue() < 0 || value.intValue() > 65535) {
+        throw new ConfigException(
+            line(child(path, key)),
+            "key \"" + key + "\" " + DOBJ + " must be between 0 and 65535, got " + value.asText());
+      }
+      return OptionalInt.of(value.intValue());
     }
 
     private Durability durability(String value, List<Object> at) throws ConfigException {

@@ -80,6 +80,31 @@ class DevMetricsIT {
     }
   }
 
+  @Test
+  void metricsPort_inDobjToml_isUsed_andTheOptionWinsOverIt() throws Exception {
+    int filePort = freePort();
+    Path app = temp.resolve("app");
+    java.nio.file.Files.createDirectories(app);
+    String toml = java.nio.file.Files.readString(COUNTER.resolve(DobjToml.FILE_NAME));
+    java.nio.file.Files.writeString(
+        app.resolve(DobjToml.FILE_NAME), toml + "metrics_port = " + filePort + "\n");
+    try (Served served = serveApp(app, "--port", "0")) {
+      assertThat(served.metrics).as("the metrics URL on the serving line").isNotNull();
+      assertThat(served.metrics.getPort()).isEqualTo(filePort);
+    }
+    int optionPort = freePort();
+    try (Served served = serveApp(app, "--port", "0", "--metrics-port", "" + optionPort)) {
+      assertThat(served.metrics.getPort()).isEqualTo(optionPort);
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
   // ---- fixtures -----------------------------------------------------------------------------
 
   private static HttpResponse<String> get(HttpClient client, URI uri) throws Exception {
@@ -98,9 +123,13 @@ class DevMetricsIT {
   }
 
   private Served serve(String... options) throws Exception {
+    return serveApp(COUNTER, options);
+  }
+
+  private Served serveApp(Path appDir, String... options) throws Exception {
     String[] args = new String[options.length + 4];
     args[0] = "dev";
-    args[1] = COUNTER.toString();
+    args[1] = appDir.toString();
     args[2] = "--data";
     args[3] = temp.resolve("data").toString();
     System.arraycopy(options, 0, args, 4, options.length);

@@ -45,6 +45,7 @@ class DobjTomlTest {
             host = "0.0.0.0"
             data_dir = "state"
             durability = "os"
+            metrics_port = 9100
             """,
             APP);
 
@@ -58,7 +59,9 @@ class DobjTomlTest {
     assertThat(config.vars())
         .containsExactly(Map.entry("GREETING", "hello"), Map.entry("with space", "literal"));
     assertThat(config.settings())
-        .isEqualTo(new AppConfig.Settings(9000, "0.0.0.0", APP.resolve("state"), Durability.OS));
+        .isEqualTo(
+            new AppConfig.Settings(
+                9000, "0.0.0.0", APP.resolve("state"), Durability.OS, OptionalInt.of(9100)));
   }
 
   @Test
@@ -69,7 +72,8 @@ class DobjTomlTest {
     assertThat(config.vars()).isEmpty();
     assertThat(config.settings())
         .isEqualTo(
-            new AppConfig.Settings(8787, "127.0.0.1", APP.resolve(".dobj"), Durability.FSYNC));
+            new AppConfig.Settings(
+                8787, "127.0.0.1", APP.resolve(".dobj"), Durability.FSYNC, OptionalInt.empty()));
   }
 
   @Test
@@ -129,7 +133,7 @@ class DobjTomlTest {
             "unknown key in [dobj]",
             head + "[dobj]\nport = 1\nprot = 2\n",
             "dobj.toml line 5: unknown key \"prot\" in [dobj]; expected port, host, data_dir,"
-                + " durability"),
+                + " durability, metrics_port"),
         Arguments.of(
             "unknown key in [durable_objects]",
             head + "[durable_objects]\nbinding = []\n",
@@ -143,6 +147,16 @@ class DobjTomlTest {
             "port out of range",
             head + "[dobj]\nport = 70000\n",
             "dobj.toml line 4: key \"port\" in [dobj] must be between 0 and 65535, got 70000"),
+        Arguments.of(
+            "metrics_port of the wrong type",
+            head + "[dobj]\nmetrics_port = 1.5\n",
+            "dobj.toml line 4: key \"metrics_port\" in [dobj] must be an integer, got a float"
+                + " (1.5)"),
+        Arguments.of(
+            "metrics_port out of range",
+            head + "[dobj]\nport = 1\nmetrics_port = -1\n",
+            "dobj.toml line 5: key \"metrics_port\" in [dobj] must be between 0 and 65535, got"
+                + " -1"),
         Arguments.of(
             "durability not fsync or os",
             head + "[dobj]\n\n\ndurability = \"disk\"\n",
