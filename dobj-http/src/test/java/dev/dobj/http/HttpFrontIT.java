@@ -353,6 +353,31 @@ class HttpFrontIT {
   }
 
   @Test
+  void aQueryThatJavaNetUriRefuses_is400_namingTheUrl_beforeTheWorker() throws Exception {
+    AtomicBoolean called = new AtomicBoolean();
+    HttpFront front =
+        start(
+            (request, env) -> {
+              called.set(true);
+              return ok();
+            });
+
+    // Jetty takes "|" and a bad escape in a query; java.net.URI (RFC 2396) takes neither.
+    for (String query : java.util.List.of("q=a|b", "q=%zz")) {
+      String reply =
+          exchange(
+              front,
+              "GET /p?" + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+
+      assertThat(statusLine(reply)).as(query).startsWith("HTTP/1.1 400 ");
+      assertThat(reply)
+          .as(query)
+          .contains("Bad Request: Invalid request URL \"http://127.0.0.1/p?" + query + "\"");
+    }
+    assertThat(called).isFalse();
+  }
+
+  @Test
   void getWithABody_is400_beforeTheWorker() throws Exception {
     AtomicBoolean called = new AtomicBoolean();
     HttpFront front =
