@@ -30,9 +30,10 @@ final class RequestUrls {
    */
   URI toUri(HttpURI url) {
     String pathQuery = url.getPathQuery();
+    String host = url.getHost();
     if (url.getScheme() == null
-        || url.getHost() == null
-        || url.getHost().isEmpty()
+        || host == null
+        || host.isEmpty()
         || pathQuery == null
         || pathQuery.isEmpty()
         || pathQuery.charAt(0) != '/'
@@ -51,11 +52,8 @@ final class RequestUrls {
       if (origin == null) {
         return null;
       }
-      URI relative = new URI(pathQuery);
-      if (relative.getScheme() != null || relative.getRawAuthority() != null) {
-        return null;
-      }
-      return origin.resolve(relative);
+      // Starting with one "/" (checked above), it has neither a scheme nor an authority.
+      return origin.resolve(new URI(pathQuery));
     } catch (URISyntaxException e) {
       return null; // the whole-URL parse reports it
     }

@@ -355,12 +355,7 @@ class HttpFrontIT {
   @Test
   void aQueryThatJavaNetUriRefuses_is400_namingTheUrl_beforeTheWorker() throws Exception {
     AtomicBoolean called = new AtomicBoolean();
-    HttpFront front =
-        start(
-            (request, env) -> {
-              called.set(true);
-              return ok();
-            });
+    HttpFront front = startRecordingCalls(called);
 
     // Jetty takes "|" and a bad escape in a query; java.net.URI (RFC 2396) takes neither.
     for (String query : java.util.List.of("q=a|b", "q=%zz")) {
@@ -380,12 +375,7 @@ class HttpFrontIT {
   @Test
   void getWithABody_is400_beforeTheWorker() throws Exception {
     AtomicBoolean called = new AtomicBoolean();
-    HttpFront front =
-        start(
-            (request, env) -> {
-              called.set(true);
-              return ok();
-            });
+    HttpFront front = startRecordingCalls(called);
 
     String reply =
         exchange(
@@ -620,6 +610,15 @@ class HttpFrontIT {
       position += n;
       return n;
     }
+  }
+
+  /** A front whose Worker answers 200 and records that it was called. */
+  private HttpFront startRecordingCalls(AtomicBoolean called) {
+    return start(
+        (request, env) -> {
+          called.set(true);
+          return ok();
+        });
   }
 
   private HttpFront start(Worker worker) {

@@ -383,15 +383,32 @@ class CommitLogTest {
     log.awaitDurable(log.append(w, 1, r));
   }
 
+  /** A one-byte database file {@code ns/<name>.sqlite}, for records that recovery replays. */
+  private Path databaseFile(String name) throws IOException {
+    Path database = dataDir.resolve("ns").resolve(name + ".sqlite");
+    Files.createDirectories(database.getParent());
+    Files.write(database, new byte[] {0});
+    return database;
+  }
+
+  /** Waits until a retired segment is kept as the spare, and returns it. */
+  private Path awaitSpare() {
+    Path spare = dataDir.resolve(CommitLog.DIRECTORY).resolve("spare");
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!Files.exists(spare) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(spare).as("a retired segment kept for reuse").exists();
+    return spare;
+  }
+
   @Test
   void aReusedSegment_neverReplaysTheRecordsOfItsEarlierUse_evenAfterTheNumbersRestart()
       throws Exception {
     java.util.concurrent.ExecutorService retirer =
         java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
-      Path database = dataDir.resolve("ns").resolve("x.sqlite");
-      Files.createDirectories(database.getParent());
-      Files.write(database, new byte[] {0});
+      Path database = databaseFile("x");
       Path wal = database.resolveSibling("x.sqlite-wal");
       byte[] name = CommitLog.name(dataDir, database);
       FakeWriter w = new FakeWriter();
@@ -401,12 +418,7 @@ class CommitLogTest {
       for (int i = 0; i < 5; i++) {
         appendFrames(log, w, name, 0, (byte) 'A', 1000);
       }
-      Path spare = dataDir.resolve(CommitLog.DIRECTORY).resolve("spare");
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (!Files.exists(spare) && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-      assertThat(spare).as("a retired segment kept for reuse").exists();
+      awaitSpare();
       log.close(false); // a crash: the segments stay
       assertThat(CommitLog.recover(dataDir, hooks)).isPositive();
       // Run 2: the spare becomes segment 1 again; one record of the same size, 'B' bytes.
@@ -434,9 +446,7 @@ class CommitLogTest {
     java.util.concurrent.ExecutorService retirer =
         java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
-      Path database = dataDir.resolve("ns").resolve("x.sqlite");
-      Files.createDirectories(database.getParent());
-      Files.write(database, new byte[] {0});
+      Path database = databaseFile("x");
       Path wal = database.resolveSibling("x.sqlite-wal");
       byte[] name = CommitLog.name(dataDir, database);
       FakeWriter w = new FakeWriter();
@@ -448,16 +458,10 @@ class CommitLogTest {
       }
       log.awaitDurable(log.appendReset(name));
       appendFrames(log, w, name, 0, (byte) 'B', 1000);
-      Path directory = dataDir.resolve(CommitLog.DIRECTORY);
-      Path spare = directory.resolve("spare");
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (!Files.exists(spare) && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-      assertThat(spare).as("a retired segment kept for reuse").exists();
+      Path spare = awaitSpare();
       log.close(false);
       // The crash: the spare was renamed as segment 3, and the process died before its header.
-      Files.move(spare, directory.resolve(String.format("%020d.log", 3)));
+      Files.move(spare, spare.resolveSibling(String.format("%020d.log", 3)));
       CommitLog.recover(dataDir, hooks);
       assertThat(Files.readAllBytes(wal))
           .as("x's WAL holds its newest generation only")
@@ -486,9 +490,7 @@ class CommitLogTest {
             r.run(); // zero-filling ahead, asked for by an append: run now
           }
         };
-    Path x = dataDir.resolve("ns").resolve("x.sqlite");
-    Files.createDirectories(x.getParent());
-    Files.write(x, new byte[] {0});
+    Path x = databaseFile("x");
     Path xWal = x.resolveSibling("x.sqlite-wal");
     byte[] xName = CommitLog.name(dataDir, x);
     byte[] yName = CommitLog.name(dataDir, dataDir.resolve("ns").resolve("y.sqlite"));
