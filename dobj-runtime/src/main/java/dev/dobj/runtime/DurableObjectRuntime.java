@@ -87,6 +87,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
             b.idleTimeout,
             b.hibernationTimeout,
             b.criticalSectionTimeout,
+            b.storageOperationTimeout,
             b.maxQueuedEvents,
             b.maxQueueWait,
             64);
@@ -216,14 +217,27 @@ public final class DurableObjectRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Resets every object whose turn has been inside one storage operation for the storage operation
+   * timeout or longer, now (the runtime's sweep does this on its own).
+   */
+  public void resetObjectsStuckInStorage() {
+    for (ObjectHost host : hosts.values()) {
+      host.resetStuckInStorage();
+    }
+  }
+
   private void scheduleSweep() {
     if (closed.get()) {
       return;
     }
-    Duration shortest =
-        settings.idleTimeout().compareTo(settings.hibernationTimeout()) < 0
-            ? settings.idleTimeout()
-            : settings.hibernationTimeout();
+    Duration shortest = settings.idleTimeout();
+    if (settings.hibernationTimeout().compareTo(shortest) < 0) {
+      shortest = settings.hibernationTimeout();
+    }
+    if (settings.storageOperationTimeout().compareTo(shortest) < 0) {
+      shortest = settings.storageOperationTimeout();
+    }
     Duration every = shortest.dividedBy(7);
     if (every.compareTo(Duration.ofSeconds(10)) > 0) {
       every = Duration.ofSeconds(10);
@@ -237,6 +251,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
             .schedule(
                 every,
                 () -> {
+                  resetObjectsStuckInStorage();
                   evictIdleObjects();
                   scheduleSweep();
                 });
@@ -371,6 +386,7 @@ public final class DurableObjectRuntime implements AutoCloseable {
     private Duration idleTimeout = Duration.ofSeconds(70);
     private Duration hibernationTimeout = Duration.ofSeconds(10);
     private Duration criticalSectionTimeout = Duration.ofSeconds(30);
+    private Duration storageOperationTimeout = Duration.ofSeconds(30);
     private int maxQueuedEvents = 10_000;
     private Duration maxQueueWait = Duration.ofSeconds(60);
     private Placement placement = address -> Location.LOCAL;
@@ -473,6 +489,20 @@ public final class DurableObjectRuntime implements AutoCloseable {
      */
     public Builder criticalSectionTimeout(Duration timeout) {
       this.criticalSectionTimeout = positive(timeout, "criticalSectionTimeout");
+      return this;
+    }
+
+    /**
+     * How long one storage operation of an object (a KV call, a SQL statement, a commit) may run
+     * before the object is reset (default 30 s, as on Cloudflare). The runtime's sweep notices it
+     * (every seventh of the shortest of this, the idle and the hibernation timeouts, at most 10 s),
+     * stops the operation (a SQL statement is interrupted) and resets the object: its calls fail
+     * with a reset error naming the limit, and its open batch is rolled back.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder storageOperationTimeout(Duration timeout) {
+      this.storageOperationTimeout = positive(timeout, "storageOperationTimeout");
       return this;
     }
 

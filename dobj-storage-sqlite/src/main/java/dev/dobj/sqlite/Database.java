@@ -311,6 +311,14 @@ final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes the statement running on this connection stop with {@code SQLITE_INTERRUPT}. Any thread;
+   * the caller must make sure the connection stays open meanwhile.
+   */
+  void interrupt() throws SQLException {
+    connection.getDatabase().interrupt();
+  }
+
   // ---- errors ----------------------------------------------------------------------------------
 
   /**

@@ -126,6 +126,12 @@ final class ObjectDatabase implements CommitLog.Writer {
   private volatile boolean inTransaction; // written under lock; read by the engine's LRU
   private volatile boolean checkpointWanted;
   private volatile long lastUsed = System.nanoTime();
+  // The connection a user statement runs on, for interrupt(); set and read under interruptLock, so
+  // an interrupt never reaches a connection that is closing.
+  private final Object interruptLock = new Object();
+  private Database running;
+  // Set by interrupt() while a statement runs; taken by the interrupted call as it fails.
+  private volatile boolean interrupted;
 
   // @GuardedBy("lock")
   private State state = State.UNKNOWN;
@@ -307,6 +313,7 @@ final class ObjectDatabase implements CommitLog.Writer {
     lock.lock();
     try {
       check();
+      interrupted = false; // an interrupt that came after the last statement ended is moot
       SqlText text = classified.get(sql);
       if (text == null) {
         text = SqlText.of(sql);
@@ -333,23 +340,31 @@ final class ObjectDatabase implements CommitLog.Writer {
         for (int i = 0; i < bindings.length; i++) {
           bind(p, i + 1, bindings[i]);
         }
-        if (p.execute()) {
-          try (ResultSet r = p.getResultSet()) {
-            ResultSetMetaData md = r.getMetaData();
-            int n = md.getColumnCount();
-            String[] names = new String[n];
-            for (int i = 0; i < n; i++) {
-              names[i] = md.getColumnLabel(i + 1);
-            }
-            columns = List.of(names);
-            while (r.next()) {
-              Object[] row = new Object[n];
+        runningOn(d);
+        try {
+          if (p.execute()) {
+            try (ResultSet r = p.getResultSet()) {
+              ResultSetMetaData md = r.getMetaData();
+              int n = md.getColumnCount();
+              String[] names = new String[n];
               for (int i = 0; i < n; i++) {
-                row[i] = value(r, md, i + 1);
+                names[i] = md.getColumnLabel(i + 1);
               }
-              rows.add(row);
+              columns = List.of(names);
+              while (r.next()) {
+                if (interrupted) {
+                  throw new SQLException("interrupted between rows");
+                }
+                Object[] row = new Object[n];
+                for (int i = 0; i < n; i++) {
+                  row[i] = value(r, md, i + 1);
+                }
+                rows.add(row);
+              }
             }
           }
+        } finally {
+          runningOn(null);
         }
       } catch (SQLException | RuntimeException e) {
         d.forgetUserStatement(sql);
@@ -1055,6 +1070,54 @@ final class ObjectDatabase implements CommitLog.Writer {
     }
   }
 
+  private void runningOn(Database d) {
+    synchronized (interruptLock) {
+      running = d;
+    }
+  }
+
+  /**
+   * Stops the user statement running on another thread (SQLite's {@code sqlite3_interrupt}); it
+   * then fails with {@link IllegalStateException} and the open transaction is rolled back. Any
+   * thread; does nothing when no statement runs.
+   */
+  void interrupt() {
+    synchronized (interruptLock) {
+      Database d = running;
+      if (d == null) {
+        return;
+      }
+      interrupted = true;
+      try {
+        d.interrupt();
+      } catch (SQLException e) {
+        LOG.warn("Could not interrupt the statement running in the store of {}", address, e);
+      }
+    }
+  }
+
+  /**
+   * The interrupted call's failure: the statement stopped, and with it the open transaction (SQLite
+   * may have rolled it back already); batches committed before are untouched and the store stays
+   * usable.
+   */
+  private IllegalStateException interruptedCall(SQLException e) {
+    interrupted = false;
+    if (inTransaction) {
+      try {
+        transactionDb().run("ROLLBACK");
+      } catch (SQLException alreadyEnded) {
+        // SQLite ends the transaction itself when it interrupts a write
+      }
+      endTransaction();
+    }
+    return new IllegalStateException(
+        "The SQL statement running in the store of "
+            + address
+            + " was interrupted; its write transaction was rolled back",
+        e);
+  }
+
   private RuntimeException failed(SQLException e, String cachedSql) {
     if (cachedSql != null) {
       if (db != null) {
@@ -1063,6 +1126,9 @@ final class ObjectDatabase implements CommitLog.Writer {
       if (memory != null) {
         memory.forget(cachedSql);
       }
+    }
+    if (interrupted) {
+      return interruptedCall(e);
     }
     RuntimeException r = Database.translate(e);
     if (r instanceof UncheckedIOException u) {

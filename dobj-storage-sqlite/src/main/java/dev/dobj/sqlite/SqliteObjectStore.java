@@ -73,6 +73,11 @@ final class SqliteObjectStore implements ObjectStore {
   }
 
   @Override
+  public void interrupt() {
+    object.interrupt(); // also once closed: a call still running must not be left behind
+  }
+
+  @Override
   public long databaseSize() {
     return object().databaseSize();
   }

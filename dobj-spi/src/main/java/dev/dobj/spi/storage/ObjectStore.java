@@ -104,6 +104,16 @@ public interface ObjectStore extends AutoCloseable {
    */
   CompletableFuture<Void> durable(long sequence);
 
+  /**
+   * Stops the SQL statement that another thread is running in this store, as soon as the engine
+   * can: that call then throws {@link IllegalStateException}, the open write transaction is
+   * discarded, and the store refuses further calls except {@link #rollback()} and {@link #close()}.
+   * Batches committed before stay committed. Does nothing when no statement runs. Any thread may
+   * call it; it does not wait. The runtime calls it when it resets an object whose turn is stuck in
+   * its storage (SPEC: a storage operation over 30 s).
+   */
+  default void interrupt() {}
+
   /** Commits nothing further; releases the store (pending durability still completes). */
   @Override
   void close();

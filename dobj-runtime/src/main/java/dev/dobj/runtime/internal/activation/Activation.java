@@ -16,6 +16,7 @@ import dev.dobj.runtime.time.RuntimeClock;
 import dev.dobj.spi.websocket.EdgeWebSocket;
 import dev.dobj.storage.Storage;
 import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -461,10 +462,15 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
           id,
           log ? 1011 : 1001,
           log ? "Durable Object reset" : "The Durable Object runtime is shutting down");
-      host.forget(this);
       ObjectStorage s = storage;
+      CompletableFuture<Void> closed = s == null ? null : host.storageClosing(id);
+      host.forget(this);
       if (s != null) {
-        s.close(copyOf(cause));
+        try {
+          s.close(copyOf(cause));
+        } finally {
+          host.storageClosed(id, closed);
+        }
       }
       if (log) {
         logReset(why, cause);
@@ -501,6 +507,31 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
   DurableObjectException resetError(String why, Throwable cause) {
     return DurableObjectException.reset(
         "Durable Object reset because " + why + " (" + describe() + ")", cause);
+  }
+
+  /**
+   * Resets this activation if its turn has been inside one call into its storage for {@code
+   * limitMillis} or longer (SPEC: a storage operation over 30 s). The reset runs on a thread of its
+   * own: it stops the call in the engine and waits for it to let go of the store, which must not
+   * hold up the caller (the runtime's timer). Returns whether it started one.
+   */
+  boolean resetIfStuckInStorage(long nowMillis, long limitMillis) {
+    ObjectStorage s = storage;
+    if (s == null) {
+      return false;
+    }
+    long started = s.storageCallStartedMillis();
+    if (started == Long.MIN_VALUE || nowMillis - started < limitMillis) {
+      return false;
+    }
+    DurableObjectException cause =
+        resetError(
+            "a storage operation ran longer than "
+                + Duration.ofMillis(limitMillis).toSeconds()
+                + " s",
+            null);
+    host.settings.turnThreads().newThread(() -> reset(ResetCause.STORAGE_TIMEOUT, cause)).start();
+    return true;
   }
 
   /** Whether the host may evict this activation now: idle long enough and nothing pending. */

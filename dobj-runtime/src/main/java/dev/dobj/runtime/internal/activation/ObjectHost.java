@@ -23,6 +23,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,6 +31,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.MDC;
 import org.slf4j.helpers.NOPMDCAdapter;
 
@@ -43,6 +47,9 @@ import org.slf4j.helpers.NOPMDCAdapter;
  */
 public final class ObjectHost {
   /** Handler methods of {@link DurableObject}: events, never RPC methods. */
+  // How long a fresh activation waits for the storage of a reset one to close (see storageClosing).
+  private static final Duration STORAGE_CLOSE_WAIT = Duration.ofSeconds(15);
+
   private static final Set<String> HANDLERS =
       Set.of("fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError");
 
@@ -65,6 +72,10 @@ public final class ObjectHost {
   final Counter fetches;
   private final Constructor<? extends DurableObject> constructor;
   private final ConcurrentHashMap<DurableObjectId, Activation> live = new ConcurrentHashMap<>();
+  // Storage of reset activations still closing (a stuck engine call is being stopped): a fresh
+  // activation of the same id waits for it before it opens the store.
+  private final ConcurrentHashMap<DurableObjectId, CompletableFuture<Void>> closing =
+      new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Method, Dispatch> dispatch = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<DurableObjectId, ObjectSockets> sockets =
       new ConcurrentHashMap<>();
@@ -152,6 +163,22 @@ public final class ObjectHost {
     return alarms == null ? 0 : alarms.pending();
   }
 
+  /**
+   * A reset activation of {@code id} is about to close its storage: until {@link #storageClosed}, a
+   * fresh activation of the same id waits in {@link #openStorage} rather than find the store still
+   * open (closing may first have to stop a call stuck in the engine).
+   */
+  CompletableFuture<Void> storageClosing(DurableObjectId id) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    closing.put(id, done);
+    return done;
+  }
+
+  void storageClosed(DurableObjectId id, CompletableFuture<Void> done) {
+    closing.remove(id, done);
+    done.complete(null);
+  }
+
   ObjectStorage openStorage(Activation activation) {
     if (storage == null) {
       throw new IllegalStateException(
@@ -160,11 +187,22 @@ public final class ObjectHost {
               + ": build the runtime with a StorageEngine (dobj-storage-sqlite) to use"
               + " ctx.storage()");
     }
+    CompletableFuture<Void> previous = closing.get(activation.id());
+    if (previous != null) {
+      try {
+        previous.get(STORAGE_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // open anyway: the engine says what is wrong if the old lease is still open
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     return new ObjectStorage(
         storage.open(address(activation.id()), FencingToken.SINGLE_NODE),
         codec,
         activation,
-        meters);
+        meters,
+        settings.clock());
   }
 
   void alarmCommitted(DurableObjectId id, Optional<Instant> alarm) {
@@ -352,6 +390,18 @@ public final class ObjectHost {
     long idle = settings.idleTimeout().toMillis();
     long hibernate = settings.hibernationTimeout().toMillis();
     live.values().removeIf(a -> a.evictIfIdle(now, sockets.containsKey(a.id()) ? hibernate : idle));
+  }
+
+  /**
+   * Resets every activation whose turn has been inside one call into its storage for the storage
+   * operation limit or longer.
+   */
+  public void resetStuckInStorage() {
+    long now = settings.clock().millis();
+    long limit = settings.storageOperationTimeout().toMillis();
+    for (Activation a : live.values()) {
+      a.resetIfStuckInStorage(now, limit);
+    }
   }
 
   /**

@@ -17,6 +17,8 @@ import java.util.random.RandomGenerator;
  * @param hibernationTimeout how long an idle object whose only connections are accepted WebSockets
  *     stays in memory before it hibernates
  * @param criticalSectionTimeout how long a critical section (and a constructor) may run
+ * @param storageOperationTimeout how long one call into an object's storage may run before the
+ *     object is reset
  * @param maxQueuedEvents events that may wait per object before calls are refused as overloaded
  * @param maxQueueWait how long an event may wait in an object's queue before it is dropped as
  *     overloaded
@@ -30,6 +32,7 @@ public record Settings(
     Duration idleTimeout,
     Duration hibernationTimeout,
     Duration criticalSectionTimeout,
+    Duration storageOperationTimeout,
     int maxQueuedEvents,
     Duration maxQueueWait,
     int maxCriticalSectionDepth) {}

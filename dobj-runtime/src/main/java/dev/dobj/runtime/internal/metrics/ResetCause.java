@@ -12,6 +12,8 @@ public enum ResetCause {
   CRITICAL_SECTION_TIMEOUT("critical_section_timeout"),
   /** A {@code blockConcurrencyWhile} callback threw. */
   CRITICAL_SECTION_ERROR("critical_section_error"),
+  /** A call into the object's storage ran past the storage operation limit. */
+  STORAGE_TIMEOUT("storage_timeout"),
   /** A storage commit failed (or its durability did). */
   COMMIT_FAILURE("commit_failure"),
   /** The runtime was closed while the object was in memory. */

@@ -12,6 +12,7 @@ import dev.dobj.storage.Storage;
 import dev.dobj.storage.TransactionFunction;
 import java.lang.invoke.MethodType;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class ObjectStorage implements Storage {
   private static final int CACHE_ENTRIES = 10_000;
   private static final int MAX_TRANSACTION_DEPTH = 64;
 
-  private final ObjectStore store;
+  private final WatchedStore store;
   private final RpcCodec codec;
   private final StorageHooks hooks;
   private final NamespaceMeters meters;
@@ -91,10 +92,16 @@ public final class ObjectStorage implements Storage {
    *
    * @param meters the namespace's meters: commits (turns per batch, latency to durability) and the
    *     output gate's hold time are recorded there
+   * @param clock the runtime's clock: each call into the engine notes its start by it, for the
+   *     watchdog ({@link #storageCallStartedMillis()})
    */
   public ObjectStorage(
-      ObjectStore store, RpcCodec codec, StorageHooks hooks, NamespaceMeters meters) {
-    this.store = store;
+      ObjectStore store,
+      RpcCodec codec,
+      StorageHooks hooks,
+      NamespaceMeters meters,
+      InstantSource clock) {
+    this.store = new WatchedStore(store, clock);
     this.meters = meters;
     this.codec = codec;
     this.hooks = hooks;
@@ -168,6 +175,14 @@ public final class ObjectStorage implements Storage {
   // ---- batches --------------------------------------------------------------------------------
 
   private record Held(Runnable send, Consumer<RuntimeException> fail) {}
+
+  /**
+   * When the call that a turn is running in the engine began (the clock's millis), or {@link
+   * Long#MIN_VALUE} when none runs. Any thread.
+   */
+  public long storageCallStartedMillis() {
+    return store.callStartedMillis();
+  }
 
   /** Whether writes wait in an open batch (not yet committed). */
   public boolean hasOpenBatch() {
@@ -343,6 +358,8 @@ public final class ObjectStorage implements Storage {
   public void close(RuntimeException cause) {
     if (!closed) {
       closed = true;
+      // A turn stuck in the engine (reset from another thread) holds the store: stop it first.
+      store.stopRunningCall();
       unflushed.clear();
       if (dirty) {
         store.rollback();
