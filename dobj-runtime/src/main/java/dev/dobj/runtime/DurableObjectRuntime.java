@@ -178,6 +178,18 @@ public final class DurableObjectRuntime implements AutoCloseable {
   }
 
   /**
+   * How many objects of every binding are busy now: running or suspended turns, queued events, or
+   * writes waiting to commit. Tests on a manual clock wait for 0 before they move time.
+   */
+  public int busyObjects() {
+    int n = 0;
+    for (ObjectHost host : hosts.values()) {
+      n += host.busyCount();
+    }
+    return n;
+  }
+
+  /**
    * How many objects of {@code binding} are busy now: running or suspended turns, or queued events.
    * Tests on a manual clock wait for 0 before they move time.
    */

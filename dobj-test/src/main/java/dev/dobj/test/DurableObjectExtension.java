@@ -62,6 +62,16 @@ public final class DurableObjectExtension implements BeforeEachCallback, Paramet
     }
   }
 
+  /**
+   * Constructors of the test class get the test method's runtime: with the default lifecycle (an
+   * instance per test) a constructor parameter is resolved in the test method's context.
+   */
+  @Override
+  public ExtensionContextScope getTestInstantiationExtensionContextScope(
+      ExtensionContext rootContext) {
+    return ExtensionContextScope.TEST_METHOD;
+  }
+
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
@@ -77,9 +87,11 @@ public final class DurableObjectExtension implements BeforeEachCallback, Paramet
       throw new ParameterResolutionException(
           "@DurableObjectTest injects "
               + parameter.getParameter()
-              + " only into test methods and @BeforeEach/@AfterEach methods (each test has its own"
-              + " runtime), not into "
-              + parameter.getDeclaringExecutable());
+              + " only into test methods, @BeforeEach/@AfterEach methods and constructors of a test"
+              + " class with an instance per test (each test has its own runtime), not into "
+              + parameter.getDeclaringExecutable()
+              + ": with @TestInstance(PER_CLASS), or in a @BeforeAll/@AfterAll method, there is no"
+              + " test to take a runtime from");
     }
     TestRuntime runtime = runtime(context);
     Class<?> type = parameter.getParameter().getType();

@@ -15,11 +15,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * leaks from one test to the next), and a {@link dev.dobj.runtime.time.ManualClock} that drives
  * eviction, alarms and timeouts (unless {@link #systemClock()}).
  *
- * <p>Injected into test methods and {@code @BeforeEach}/{@code @AfterEach} methods as parameters,
- * by type: {@link dev.dobj.runtime.DurableObjectRuntime}, {@link
- * dev.dobj.runtime.time.ManualClock}, {@link dev.dobj.Env}; and, annotated with {@link Bound}, a
- * {@code DurableObjectNamespace<T>} or a {@code DurableObjectStub<T>} (of the object named {@link
- * Bound#name()}). Fields annotated with {@link Bound} are set before each test the same way.
+ * <p>Injected into test methods, {@code @BeforeEach}/{@code @AfterEach} methods and the test
+ * class's constructor (with the default instance per test) as parameters, by type: {@link
+ * dev.dobj.runtime.DurableObjectRuntime}, {@link dev.dobj.runtime.time.ManualClock}, {@link
+ * dev.dobj.Env}; and, annotated with {@link Bound}, a {@code DurableObjectNamespace<T>} or a {@code
+ * DurableObjectStub<T>} (of the object named {@link Bound#name()}). Fields annotated with {@link
+ * Bound} are set before each test the same way.
  *
  * <pre>{@code
  * @DurableObjectTest(bindings = @DurableObjectTest.Binding(name = "COUNTER", type = CounterObject.class))

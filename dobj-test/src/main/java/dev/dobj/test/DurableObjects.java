@@ -6,8 +6,10 @@ import dev.dobj.DurableObjectNamespace;
 import dev.dobj.DurableObjectStub;
 import dev.dobj.runtime.DurableObjectRuntime;
 import dev.dobj.runtime.ObjectTurn;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Helpers for tests of Durable Objects, named after the Workers vitest pool's ({@code
@@ -15,6 +17,8 @@ import java.util.Objects;
  * Stateless.
  */
 public final class DurableObjects {
+  private static final Duration IDLE_WAIT = Duration.ofSeconds(10);
+
   private DurableObjects() {}
 
   /**
@@ -46,6 +50,49 @@ public final class DurableObjects {
    */
   public static boolean runDurableObjectAlarm(DurableObjectStub<?> stub) {
     return DurableObjectRuntime.runDurableObjectAlarm(stub);
+  }
+
+  /**
+   * Waits until no object of {@code runtime} is busy (no turn running or suspended, no event
+   * queued, no write waiting to commit), for at most 10 s. Call it before moving a {@link
+   * dev.dobj.runtime.time.ManualClock} after calls made with {@code callAsync}, so the clock moves
+   * past settled objects rather than racing their turns:
+   *
+   * <pre>{@code
+   * stub.callAsync(Counter::increment);
+   * awaitIdle(runtime);
+   * clock.advance(Duration.ofMinutes(2)); // evicts the idle object
+   * }</pre>
+   *
+   * @throws AssertionError naming how many objects are still busy, after 10 s
+   */
+  public static void awaitIdle(DurableObjectRuntime runtime) {
+    awaitIdle(runtime, IDLE_WAIT);
+  }
+
+  /**
+   * As {@link #awaitIdle(DurableObjectRuntime)}, waiting at most {@code limit}.
+   *
+   * @throws AssertionError naming how many objects are still busy, once {@code limit} passed
+   */
+  public static void awaitIdle(DurableObjectRuntime runtime, Duration limit) {
+    Objects.requireNonNull(runtime, "runtime");
+    Objects.requireNonNull(limit, "limit");
+    long deadline = System.nanoTime() + limit.toNanos();
+    long pause = 10_000; // ns: turns usually settle within microseconds
+    int busy;
+    while ((busy = runtime.busyObjects()) > 0) {
+      if (System.nanoTime() - deadline >= 0) {
+        throw new AssertionError(
+            busy
+                + (busy == 1 ? " Durable Object is" : " Durable Objects are")
+                + " still busy after "
+                + limit.toMillis()
+                + " ms (a turn running or waiting, queued events or writes to commit)");
+      }
+      LockSupport.parkNanos(pause);
+      pause = Math.min(pause * 2, 5_000_000);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.dobj.test;
 
+import static dev.dobj.test.DurableObjects.awaitIdle;
 import static dev.dobj.test.DurableObjects.listDurableObjectIds;
 import static dev.dobj.test.DurableObjects.runDurableObjectAlarm;
 import static dev.dobj.test.DurableObjects.runInDurableObject;
@@ -66,7 +67,7 @@ class DurableObjectsTest {
         });
     assertThat(a.call().read("k")).isEqualTo("written inside");
 
-    awaitIdle(runtime, "NOTES");
+    awaitIdle(runtime);
 
     clock.advance(Duration.ofSeconds(61));
     runtime.evictIdleObjects();
@@ -118,6 +119,72 @@ class DurableObjectsTest {
 
     blocked.get(10, TimeUnit.SECONDS);
     assertThat(inside.get(10, TimeUnit.SECONDS)).containsExactly("call start", "call end");
+  }
+
+  /** Blocks the object behind {@code a} in a call until {@code release} opens. */
+  private static CompletableFuture<Void> blockedCall(
+      DurableObjectStub<Notes> a, CountDownLatch release) throws InterruptedException {
+    CountDownLatch entered =
+        runInDurableObject(
+            a,
+            (NotesObject o, DurableObjectState ctx) -> {
+              o.entered = new CountDownLatch(1);
+              o.release = release;
+              return o.entered;
+            });
+    CompletableFuture<Void> blocked = a.runAsync(Notes::blockUntilReleased);
+    assertThat(entered.await(10, TimeUnit.SECONDS)).as("the blocking call started").isTrue();
+    return blocked;
+  }
+
+  @Test
+  void awaitIdle_returnsOnceTheRunningAndQueuedCallsRan(DurableObjectRuntime runtime)
+      throws Exception {
+    DurableObjectStub<Notes> a = notes.getByName("a");
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> blocked = blockedCall(a, release);
+    CompletableFuture<Void> queued = a.runAsync(n -> n.put("k", "v"));
+    CompletableFuture<Void> idle = CompletableFuture.runAsync(() -> awaitIdle(runtime));
+
+    assertThat(idle).isNotDone();
+    release.countDown();
+
+    idle.get(10, TimeUnit.SECONDS);
+    assertThat(blocked).isDone();
+    assertThat(queued).isDone();
+    assertThat(runtime.busyObjects()).isZero();
+    assertThat(a.call().read("k")).isEqualTo("v");
+  }
+
+  @Test
+  void awaitIdle_failsSayingHowManyObjectsAreBusy_whenOneStaysBusyPastTheLimit(
+      DurableObjectRuntime runtime) throws Exception {
+    DurableObjectStub<Notes> a = notes.getByName("a");
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> blocked = blockedCall(a, release);
+
+    assertThatThrownBy(() -> awaitIdle(runtime, Duration.ofMillis(50)))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage(
+            "1 Durable Object is still busy after 50 ms (a turn running or waiting, queued events"
+                + " or writes to commit)");
+    release.countDown();
+    blocked.get(10, TimeUnit.SECONDS);
+    awaitIdle(runtime);
+  }
+
+  @Test
+  void awaitIdle_thenMovingTheClock_evictsTheObjectsThatSettled(
+      DurableObjectRuntime runtime, ManualClock clock) {
+    DurableObjectStub<Notes> a = notes.getByName("a");
+    a.runAsync(n -> n.put("k", "v"));
+    awaitIdle(runtime);
+    assertThat(runtime.liveObjects("NOTES")).isOne();
+
+    clock.advance(Duration.ofSeconds(62)); // idle 60 s; the sweep runs every 10 s / 7
+
+    assertThat(runtime.liveObjects("NOTES")).isZero();
+    assertThat(a.call().read("k")).isEqualTo("v");
   }
 
   @Test
@@ -206,7 +273,7 @@ class DurableObjectsTest {
     long at = clock.instant().plus(Duration.ofHours(1)).toEpochMilli();
     notes.getByName("a").call().alarmAt(at);
     notes.getByName("b").call().put("k", "v");
-    awaitIdle(runtime, "NOTES");
+    awaitIdle(runtime);
     clock.advance(Duration.ofSeconds(61));
     runtime.evictIdleObjects();
     notes.getByName("b").call().read("k"); // b in memory again, a not
@@ -253,18 +320,5 @@ class DurableObjectsTest {
     java.util.Map<String, String> listed =
         runtime.inspectStorage("NOTES", a, s -> s.list(dev.dobj.storage.ListOptions.ALL));
     assertThat(listed).containsExactly(java.util.Map.entry("k", "\"edited\""));
-  }
-
-  /**
-   * Waits until no object is busy (a turn's commit and gate release end after its caller returns).
-   */
-  private static void awaitIdle(DurableObjectRuntime runtime, String binding) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (runtime.busyObjects(binding) > 0) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(binding + " objects still busy after 10 s");
-      }
-      Thread.onSpinWait();
-    }
   }
 }
