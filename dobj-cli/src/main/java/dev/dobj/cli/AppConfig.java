@@ -77,6 +77,17 @@ record AppConfig(
    *     {@code fsync} (power loss) or {@code os} (a crash of the process)
    * @param metricsPort the port of the metrics endpoint, if the file sets one (0 picks a free one)
    */
+  /**
+   * dobj's own settings ({@code [dobj]}).
+   *
+   * @param commitLog whether {@code fsync} durability goes through the shared commit log (one fsync
+   *     covers the batches of every object) rather than an fsync of each object's WAL
+   */
   record Settings(
-      int port, String host, Path dataDir, Durability durability, OptionalInt metricsPort) {}
+      int port,
+      String host,
+      Path dataDir,
+      Durability durability,
+      OptionalInt metricsPort,
+      boolean commitLog) {}
 }

@@ -97,15 +97,17 @@ final class DataDirectoryLock implements AutoCloseable {
   static Optional<DataDirectoryLock> acquireUnlessInUse(Path dataDir) throws CliException {
     try {
       return Optional.of(acquire(dataDir));
-    } catch (CliException e) {
-      if (e.getMessage().contains(IN_USE)) {
-        return Optional.empty();
-      }
-      throw e;
+    } catch (InUse e) {
+      return Optional.empty();
     }
   }
 
-  private static final String IN_USE = " is in use by another dobj dev";
+  /** Another process (or this JVM) holds the lock. */
+  private static final class InUse extends CliException {
+    InUse(String message) {
+      super(CliException.FAILED, message);
+    }
+  }
 
   /** The lock, or null if another process holds it; this JVM holding it counts as another. */
   private static FileLock tryLock(FileChannel channel) throws IOException {
@@ -117,11 +119,10 @@ final class DataDirectoryLock implements AutoCloseable {
   }
 
   private static CliException inUse(Path dataDir, Path file) {
-    return new CliException(
-        CliException.FAILED,
+    return new InUse(
         "the data directory "
             + dataDir
-            + IN_USE
+            + " is in use by another dobj dev"
             + holder(file).map(pid -> " (process " + pid + ")").orElse("")
             + "; stop it, or serve with another --data");
   }

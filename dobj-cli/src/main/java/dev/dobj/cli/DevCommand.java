@@ -173,7 +173,8 @@ final class DevCommand implements Callable<Integer> {
             host != null ? host : s.host(),
             dataDir != null ? dataDir.toAbsolutePath().normalize() : s.dataDir(),
             durabilityOption.orElse(s.durability()),
-            s.metricsPort());
+            s.metricsPort(),
+            s.commitLog());
     return new AppConfig(
         config.name(),
         config.main(),

@@ -165,7 +165,10 @@ final class DevServer implements AutoCloseable {
 
   private static SqliteStorageEngine storage(AppConfig.Settings settings) throws CliException {
     try {
-      return new SqliteStorageEngine(settings.dataDir(), settings.durability());
+      return SqliteStorageEngine.builder(settings.dataDir())
+          .durability(settings.durability())
+          .commitLog(settings.commitLog())
+          .build();
     } catch (UncheckedIOException e) {
       throw new CliException(
           CliException.FAILED,

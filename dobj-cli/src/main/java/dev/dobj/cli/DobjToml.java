@@ -40,6 +40,7 @@ import java.util.Set;
  * data_dir = "./.dobj"            # relative to the app directory
  * durability = "fsync"            # or "os"
  * metrics_port = 9464             # the Prometheus endpoint (--metrics-port)
+ * commit_log = true               # false: fsync each object's WAL instead of one shared log
  * }</pre>
  *
  * <p>Strict: an unknown key, a value of the wrong type or a missing required key is a {@link
@@ -199,10 +200,20 @@ final class DobjToml {
       String dataDir = AppConfig.DEFAULT_DATA_DIR;
       Durability durability = Durability.FSYNC;
       OptionalInt metricsPort = OptionalInt.empty();
+      boolean commitLog = true;
       if (node != null) {
         List<Object> path = List.of("dobj");
         table(node, path, "dobj", TOP);
-        onlyKeys(node, path, DOBJ, "port", "host", "data_dir", "durability", "metrics_port");
+        onlyKeys(
+            node,
+            path,
+            DOBJ,
+            "port",
+            "host",
+            "data_dir",
+            "durability",
+            "metrics_port",
+            "commit_log");
         OptionalInt p = port(node, path, "port");
         if (p.isPresent()) {
           port = p.getAsInt();
@@ -214,9 +225,16 @@ final class DobjToml {
         if (d.isPresent()) {
           durability = durability(d.get(), child(path, "durability"));
         }
+        JsonNode log = node.get("commit_log");
+        if (log != null) {
+          if (!log.isBoolean()) {
+            throw typeError(child(path, "commit_log"), "commit_log", DOBJ, "a boolean", log);
+          }
+          commitLog = log.booleanValue();
+        }
       }
       return new AppConfig.Settings(
-          port, host, appDir.resolve(dataDir).normalize(), durability, metricsPort);
+          port, host, appDir.resolve(dataDir).normalize(), durability, metricsPort, commitLog);
     }
 
     /** The port under {@code key} of {@code [dobj]}, if set: an integer from 0 to 65535. */

@@ -42,7 +42,13 @@ final class InspectClient {
       ClassLoader previous = current.getContextClassLoader();
       current.setContextClassLoader(classes.loader());
       try (DurableObjectRuntime runtime =
-          builder.storage(new SqliteStorageEngine(data, config.settings().durability())).build()) {
+          builder
+              .storage(
+                  SqliteStorageEngine.builder(data)
+                      .durability(config.settings().durability())
+                      .commitLog(config.settings().commitLog())
+                      .build())
+              .build()) {
         return Inspect.run(runtime, request);
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw new CliException(CliException.FAILED, e.getMessage());

@@ -105,6 +105,37 @@ class DevCommandTest {
   }
 
   @Test
+  void commitLogFalse_inDobjToml_fsyncsEachObjectsWal_withoutTheSharedLog() throws Exception {
+    Path app = temp.resolve("app");
+    Files.createDirectories(app);
+    String toml = Files.readString(COUNTER.resolve(DobjToml.FILE_NAME));
+    Files.writeString(app.resolve(DobjToml.FILE_NAME), toml + "commit_log = false\n");
+    Path withLog = temp.resolve("with-log");
+    Path withoutLog = temp.resolve("without-log");
+
+    for (Path data : List.of(withLog, withoutLog)) {
+      Path appDir = data == withLog ? COUNTER : app;
+      Served served = serve("dev", appDir.toString(), "--port", "0", "--data", data.toString());
+      try (HttpClient client = HttpClient.newHttpClient()) {
+        assertThat(body(client, served.url().resolve("/counter/a/inc")))
+            .isEqualTo("{\"name\":\"a\",\"value\":1}");
+        assertThat(body(client, served.url().resolve("/sqlcounter/a/inc")))
+            .isEqualTo("{\"name\":\"a\",\"value\":1}");
+      }
+      served.stop();
+    }
+
+    assertThat(withLog.resolve(".commit-log")).isDirectory();
+    assertThat(withoutLog.resolve(".commit-log")).doesNotExist();
+    Served again = serve("dev", app.toString(), "--port", "0", "--data", withoutLog.toString());
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      assertThat(body(client, again.url().resolve("/counter/a/get")))
+          .isEqualTo("{\"name\":\"a\",\"value\":1}");
+    }
+    again.stop();
+  }
+
+  @Test
   void durabilityOption_overridesTheFile() throws Exception {
     Served served =
         serve(

@@ -46,6 +46,7 @@ class DobjTomlTest {
             data_dir = "state"
             durability = "os"
             metrics_port = 9100
+            commit_log = false
             """,
             APP);
 
@@ -61,7 +62,7 @@ class DobjTomlTest {
     assertThat(config.settings())
         .isEqualTo(
             new AppConfig.Settings(
-                9000, "0.0.0.0", APP.resolve("state"), Durability.OS, OptionalInt.of(9100)));
+                9000, "0.0.0.0", APP.resolve("state"), Durability.OS, OptionalInt.of(9100), false));
   }
 
   @Test
@@ -73,7 +74,12 @@ class DobjTomlTest {
     assertThat(config.settings())
         .isEqualTo(
             new AppConfig.Settings(
-                8787, "127.0.0.1", APP.resolve(".dobj"), Durability.FSYNC, OptionalInt.empty()));
+                8787,
+                "127.0.0.1",
+                APP.resolve(".dobj"),
+                Durability.FSYNC,
+                OptionalInt.empty(),
+                true));
   }
 
   @Test
@@ -133,7 +139,7 @@ class DobjTomlTest {
             "unknown key in [dobj]",
             head + "[dobj]\nport = 1\nprot = 2\n",
             "dobj.toml line 5: unknown key \"prot\" in [dobj]; expected port, host, data_dir,"
-                + " durability, metrics_port"),
+                + " durability, metrics_port, commit_log"),
         Arguments.of(
             "unknown key in [durable_objects]",
             head + "[durable_objects]\nbinding = []\n",
@@ -162,6 +168,11 @@ class DobjTomlTest {
             head + "[dobj]\n\n\ndurability = \"disk\"\n",
             "dobj.toml line 6: key \"durability\" in [dobj] must be \"fsync\" or \"os\", got"
                 + " \"disk\""),
+        Arguments.of(
+            "commit_log not a boolean",
+            head + "[dobj]\ncommit_log = \"no\"\n",
+            "dobj.toml line 4: key \"commit_log\" in [dobj] must be a boolean, got a string"
+                + " (\"no\")"),
         Arguments.of(
             "host of the wrong type",
             head + "[dobj]\nhost = 127\n",
