@@ -84,8 +84,11 @@ final class ObjectDatabase implements CommitLog.Writer {
   private static final String USER_OBJECTS =
       "FROM sqlite_schema WHERE name NOT LIKE '\\_dobj\\_%' ESCAPE '\\'"
           + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+  // Holds no state: no key, no alarm, no table (or view, index, trigger) of its own; its name,
+  // if any, does not count.
   private static final String IS_EMPTY =
-      "SELECT NOT EXISTS (SELECT 1 FROM _dobj_kv) AND NOT EXISTS (SELECT 1 FROM _dobj_meta)"
+      "SELECT NOT EXISTS (SELECT 1 FROM _dobj_kv)"
+          + " AND NOT EXISTS (SELECT 1 FROM _dobj_meta WHERE key <> 'name')"
           + " AND NOT EXISTS (SELECT 1 "
           + USER_OBJECTS
           + ")";
@@ -143,6 +146,12 @@ final class ObjectDatabase implements CommitLog.Writer {
   private boolean dirty;
   // @GuardedBy("lock")
   private boolean deleteAllInBatch;
+  // @GuardedBy("lock"): the open transaction removed something (a key, the alarm, a table), so the
+  // object may hold nothing any more
+  private boolean shrankInBatch;
+  // @GuardedBy("lock"): the name of an object whose file went when it came to hold nothing; written
+  // again with the next batch that stores something
+  private String nameToRestore;
   // @GuardedBy("lock")
   private boolean alarmTouched;
   // @GuardedBy("lock")
@@ -297,6 +306,7 @@ final class ObjectDatabase implements CommitLog.Writer {
       p.setBytes(1, k);
       boolean existed = p.executeUpdate() > 0;
       dirty |= existed;
+      shrankInBatch |= existed;
       return existed;
     } catch (SQLException e) {
       throw failed(e, DELETE);
@@ -373,6 +383,7 @@ final class ObjectDatabase implements CommitLog.Writer {
       long written = d.totalChanges() - before;
       if (text.kind() == SqlText.Kind.OTHER || (text.kind() == SqlText.Kind.DML && written > 0)) {
         dirty = true;
+        shrankInBatch |= text.kind() == SqlText.Kind.OTHER; // DDL may drop the last table
       }
       return new SqlResult(
           columns, Collections.unmodifiableList(rows), Math.max(rows.size(), written), written);
@@ -462,6 +473,7 @@ final class ObjectDatabase implements CommitLog.Writer {
         PreparedStatement p = d.statement(META_DELETE);
         p.setString(1, ALARM);
         p.executeUpdate();
+        shrankInBatch = true;
       }
       alarmTouched = true;
       dirty = true;
@@ -501,11 +513,20 @@ final class ObjectDatabase implements CommitLog.Writer {
       p.setString(1, NAME);
       p.setString(2, name);
       p.executeUpdate();
+      nameToRestore = null;
       dirty = true;
     } catch (SQLException e) {
       throw failed(e, META_PUT);
     } finally {
       done();
+    }
+  }
+
+  private static String readName(Database d) throws SQLException {
+    PreparedStatement p = d.statement(META_GET);
+    p.setString(1, NAME);
+    try (ResultSet r = p.executeQuery()) {
+      return r.next() ? r.getString(1) : null;
     }
   }
 
@@ -653,7 +674,8 @@ final class ObjectDatabase implements CommitLog.Writer {
       }
       Optional<Long> alarm = alarmTouched ? readAlarm(d) : committedAlarm;
       boolean alarmChanged = !alarm.equals(committedAlarm);
-      boolean empty = deleteAllInBatch && d.queryLong(IS_EMPTY) != 0;
+      boolean empty = (deleteAllInBatch || shrankInBatch) && d.queryLong(IS_EMPTY) != 0;
+      String name = empty && state == State.PRESENT ? readName(d) : null;
       if (state == State.ABSENT && empty) {
         d.run("ROLLBACK"); // nothing would survive: an object without state keeps having no file
         endTransaction();
@@ -679,6 +701,7 @@ final class ObjectDatabase implements CommitLog.Writer {
         durableNow = true;
       } else if (empty) {
         removeFile();
+        nameToRestore = name;
         durableNow = true;
       }
       committedAlarm = alarm;
@@ -898,6 +921,13 @@ final class ObjectDatabase implements CommitLog.Writer {
     if (!inTransaction) {
       d.run("BEGIN");
       inTransaction = true;
+      if (state != State.PRESENT && nameToRestore != null) {
+        // not dirty by itself: a batch that stores nothing else still leaves no file
+        PreparedStatement p = d.statement(META_PUT);
+        p.setString(1, NAME);
+        p.setString(2, nameToRestore);
+        p.executeUpdate();
+      }
     }
     return d;
   }
@@ -948,6 +978,7 @@ final class ObjectDatabase implements CommitLog.Writer {
     inTransaction = false;
     dirty = false;
     deleteAllInBatch = false;
+    shrankInBatch = false;
     alarmTouched = false;
     savepoints.clear();
   }

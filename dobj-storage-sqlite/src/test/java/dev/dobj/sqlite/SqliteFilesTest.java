@@ -126,7 +126,7 @@ class SqliteFilesTest {
 
   @ParameterizedTest
   @EnumSource(Durability.class)
-  void deleteAll_leavingTheObjectEmpty_deletesItsFile_butANameKeepsIt(Durability durability)
+  void deleteAll_leavingTheObjectEmpty_deletesItsFile_namedOrNot(Durability durability)
       throws IOException {
     start(durability);
     try (ObjectStore s = open("plain");
@@ -142,13 +142,59 @@ class SqliteFilesTest {
       assertThat(s.durable(s.commit())).succeedsWithin(WAIT);
       assertThat(named.durable(named.commit())).succeedsWithin(WAIT);
       assertThat(Files.exists(file("plain"))).isFalse();
-      assertThat(Files.exists(file("named"))).isTrue();
+      assertThat(Files.exists(file("named"))).isFalse();
       assertThat(filesOnDisk()).noneMatch(f -> f.startsWith(address("plain").id().toString()));
-      // and the store goes on: the next write creates the file again
+      assertThat(engine.listObjects(NAMESPACE, Optional.empty(), 10)).isEmpty();
+      // and the store goes on: the next write creates the file again, with the name
       s.put("again", new byte[] {2});
+      named.put("again", new byte[] {2});
       assertThat(s.durable(s.commit())).succeedsWithin(WAIT);
+      assertThat(named.durable(named.commit())).succeedsWithin(WAIT);
       assertThat(s.get("again")).isPresent();
       assertThat(Files.exists(file("plain"))).isTrue();
+      assertThat(named.name()).contains("named");
+    }
+    try (ObjectStore named = open("named")) {
+      assertThat(named.name()).as("the name came back with the file").contains("named");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Durability.class)
+  void removingTheLastKeyTableAndAlarm_oneByOne_deletesTheFile_andTheObjectIsNoLongerListed(
+      Durability durability) throws IOException {
+    start(durability);
+    try (ObjectStore s = open("a")) {
+      s.setName("a");
+      s.put("k1", new byte[] {1});
+      s.put("k2", new byte[] {2});
+      s.execute("CREATE TABLE t (x)");
+      s.setAlarm(Optional.of(java.time.Instant.parse("2030-01-01T00:00:00Z")));
+      assertThat(s.durable(s.commit())).succeedsWithin(WAIT);
+
+      s.delete("k1");
+      assertThat(s.durable(s.commit())).succeedsWithin(WAIT);
+      s.delete("k2");
+      s.execute("DELETE FROM t");
+      assertThat(s.durable(s.commit())).succeedsWithin(WAIT);
+      assertThat(Files.exists(file("a"))).as("the table and the alarm remain").isTrue();
+      s.execute("DROP TABLE t");
+      assertThat(s.durable(s.commit())).succeedsWithin(WAIT);
+      assertThat(Files.exists(file("a"))).as("the alarm remains").isTrue();
+      assertThat(engine.listObjects(NAMESPACE, Optional.empty(), 10)).hasSize(1);
+
+      s.setAlarm(Optional.empty());
+      assertThat(s.durable(s.commit())).succeedsWithin(WAIT);
+      assertThat(Files.exists(file("a"))).isFalse();
+      assertThat(engine.listObjects(NAMESPACE, Optional.empty(), 10)).isEmpty();
+      assertThat(s.get("k1")).isEmpty();
+      assertThat(s.alarm()).isEmpty();
+
+      // A batch that writes and removes the same key stores nothing: still no file.
+      s.put("brief", new byte[] {3});
+      s.delete("brief");
+      assertThat(s.durable(s.commit())).succeedsWithin(WAIT);
+      assertThat(Files.exists(file("a"))).isFalse();
     }
   }
 

@@ -17,6 +17,26 @@ import org.junit.jupiter.api.Test;
 class KvStorageTest extends StorageTestBase {
 
   @Test
+  void deletingEveryKey_unlistsTheObject_andAWriteListsItAgain_withItsName() {
+    Store a = store("a");
+    a.put("k1", "v");
+    a.put("k2", "v");
+    assertThat(stores().listIds()).extracting(id -> id.name().orElseThrow()).containsExactly("a");
+
+    a.delete("k1");
+    assertThat(stores().listIds()).hasSize(1);
+    a.delete("k2");
+    assertThat(stores().listIds()).isEmpty();
+    assertThat(a.get("k2")).isEmpty();
+
+    a.put("k3", "back");
+    assertThat(stores().listIds()).extracting(id -> id.name().orElseThrow()).containsExactly("a");
+    restart();
+    assertThat(stores().listIds()).extracting(id -> id.name().orElseThrow()).containsExactly("a");
+    assertThat(store("a").get("k3")).contains("back");
+  }
+
+  @Test
   void putGetDelete_roundTrip_andSurviveEvictionAndRestart() {
     Store s = store("a");
     assertThat(s.get("k")).isEmpty();
