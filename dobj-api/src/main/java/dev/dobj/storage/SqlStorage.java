@@ -10,7 +10,11 @@ package dev.dobj.storage;
  */
 public interface SqlStorage {
   /**
-   * Runs {@code query} with positional {@code bindings} ({@code ?}).
+   * Runs {@code query} with positional {@code bindings} ({@code ?}). As on Cloudflare, {@code
+   * query} may hold several statements separated by semicolons: they run in order, as one (all or
+   * none), the bindings go to the last statement, and the cursor is the last statement's (its
+   * {@code rowsRead} and {@code rowsWritten} count every statement). A statement before the last
+   * one with a {@code ?} is refused.
    *
    * @throws IllegalArgumentException for bad SQL (SQLite's message), a refused statement, or a
    *     limit exceeded, naming the limit and the actual size

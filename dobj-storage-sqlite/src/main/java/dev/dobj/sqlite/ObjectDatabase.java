@@ -95,6 +95,9 @@ final class ObjectDatabase implements CommitLog.Writer {
   private static final String ALARM = "alarm";
   private static final long COMMITTER_LOCK_WAIT_MS = 50;
   private static final String NAME = "name";
+  // Makes the statements of one multi-statement query apply all or none.
+  private static final String EXEC_SAVEPOINT = "_dobj_exec";
+  private static final Object[] NO_BINDINGS = new Object[0];
 
   private enum State {
     UNKNOWN,
@@ -317,6 +320,11 @@ final class ObjectDatabase implements CommitLog.Writer {
 
   // ---- SQL -------------------------------------------------------------------------------------
 
+  /**
+   * Runs {@code sql}: one statement, or several separated by semicolons, as Cloudflare's {@code
+   * sql.exec} does: the bindings go to the last statement, the result is the last statement's (rows
+   * read and written add up over all of them), and they apply all or none (a savepoint).
+   */
   SqlResult execute(String sql, Object... bindings) {
     Objects.requireNonNull(sql, "sql");
     Objects.requireNonNull(bindings, "bindings");
@@ -326,6 +334,10 @@ final class ObjectDatabase implements CommitLog.Writer {
       interrupted = false; // an interrupt that came after the last statement ended is moot
       SqlText text = classified.get(sql);
       if (text == null) {
+        List<String> statements = SqlText.split(sql);
+        if (statements.size() > 1) {
+          return executeAll(statements, bindings);
+        }
         text = SqlText.of(sql);
         if (classified.size() >= CLASSIFIED_CAPACITY) {
           classified.clear(); // statement texts generated on the fly: start over, stay bounded
@@ -333,65 +345,121 @@ final class ObjectDatabase implements CommitLog.Writer {
         classified.put(sql, text);
       }
       Database d = text.kind() == SqlText.Kind.READ ? reader(true) : writer();
-      long before = d.totalChanges();
-      List<String> columns = List.of();
-      List<Object[]> rows = new ArrayList<>();
-      PreparedStatement p = d.userStatement(sql);
-      try {
-        int parameters = p.getParameterMetaData().getParameterCount();
-        if (parameters != bindings.length) {
-          throw new IllegalArgumentException(
-              "Wrong number of parameter bindings for SQL query: it has "
-                  + parameters
-                  + " parameter(s), "
-                  + bindings.length
-                  + " binding(s) were given");
-        }
-        for (int i = 0; i < bindings.length; i++) {
-          bind(p, i + 1, bindings[i]);
-        }
-        runningOn(d);
-        try {
-          if (p.execute()) {
-            try (ResultSet r = p.getResultSet()) {
-              ResultSetMetaData md = r.getMetaData();
-              int n = md.getColumnCount();
-              String[] names = new String[n];
-              for (int i = 0; i < n; i++) {
-                names[i] = md.getColumnLabel(i + 1);
-              }
-              columns = List.of(names);
-              while (r.next()) {
-                if (interrupted) {
-                  throw new SQLException("interrupted between rows");
-                }
-                Object[] row = new Object[n];
-                for (int i = 0; i < n; i++) {
-                  row[i] = value(r, md, i + 1);
-                }
-                rows.add(row);
-              }
-            }
-          }
-        } finally {
-          runningOn(null);
-        }
-      } catch (SQLException | RuntimeException e) {
-        d.forgetUserStatement(sql);
-        throw e;
-      }
-      long written = d.totalChanges() - before;
-      if (text.kind() == SqlText.Kind.OTHER || (text.kind() == SqlText.Kind.DML && written > 0)) {
-        dirty = true;
-        shrankInBatch |= text.kind() == SqlText.Kind.OTHER; // DDL may drop the last table
-      }
-      return new SqlResult(
-          columns, Collections.unmodifiableList(rows), Math.max(rows.size(), written), written);
+      return run(d, sql, text, bindings, 0);
     } catch (SQLException e) {
       throw failed(e, null);
     } finally {
       done();
     }
+  }
+
+  private SqlResult executeAll(List<String> statements, Object[] bindings) throws SQLException {
+    List<SqlText> texts = new ArrayList<>();
+    for (String statement : statements) {
+      texts.add(SqlText.of(statement)); // every refusal before anything runs
+    }
+    boolean writes = texts.stream().anyMatch(t -> t.kind() != SqlText.Kind.READ);
+    Database d = writes ? writer() : reader(true);
+    if (writes) {
+      d.run("SAVEPOINT " + EXEC_SAVEPOINT);
+    }
+    try {
+      long read = 0;
+      long written = 0;
+      SqlResult last = null;
+      int n = statements.size();
+      for (int i = 0; i < n; i++) {
+        Object[] args = i == n - 1 ? bindings : NO_BINDINGS;
+        last = run(d, statements.get(i), texts.get(i), args, i + 1);
+        read += last.rowsRead();
+        written += last.rowsWritten();
+      }
+      if (writes) {
+        d.run("RELEASE " + EXEC_SAVEPOINT);
+      }
+      return new SqlResult(last.columns(), last.rows(), read, written);
+    } catch (SQLException | RuntimeException e) {
+      if (writes && !interrupted) {
+        try {
+          d.run("ROLLBACK TO " + EXEC_SAVEPOINT);
+          d.run("RELEASE " + EXEC_SAVEPOINT);
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback); // SQLite ended the transaction itself
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Runs one statement on {@code d}; {@code position} is its place in a query of several (from 1),
+   * 0 for a query of one.
+   */
+  private SqlResult run(Database d, String sql, SqlText text, Object[] bindings, int position)
+      throws SQLException {
+    long before = d.totalChanges();
+    List<String> columns = List.of();
+    List<Object[]> rows = new ArrayList<>();
+    PreparedStatement p = d.userStatement(sql);
+    try {
+      int parameters = p.getParameterMetaData().getParameterCount();
+      if (parameters != bindings.length) {
+        if (bindings == NO_BINDINGS) {
+          throw new IllegalArgumentException(
+              "Statement "
+                  + position
+                  + " of the SQL query has "
+                  + parameters
+                  + " parameter(s), but bindings apply to the last statement only: "
+                  + SqlText.abbreviate(sql));
+        }
+        throw new IllegalArgumentException(
+            "Wrong number of parameter bindings for SQL query: it has "
+                + parameters
+                + " parameter(s), "
+                + bindings.length
+                + " binding(s) were given");
+      }
+      for (int i = 0; i < bindings.length; i++) {
+        bind(p, i + 1, bindings[i]);
+      }
+      runningOn(d);
+      try {
+        if (p.execute()) {
+          try (ResultSet r = p.getResultSet()) {
+            ResultSetMetaData md = r.getMetaData();
+            int n = md.getColumnCount();
+            String[] names = new String[n];
+            for (int i = 0; i < n; i++) {
+              names[i] = md.getColumnLabel(i + 1);
+            }
+            columns = List.of(names);
+            while (r.next()) {
+              if (interrupted) {
+                throw new SQLException("interrupted between rows");
+              }
+              Object[] row = new Object[n];
+              for (int i = 0; i < n; i++) {
+                row[i] = value(r, md, i + 1);
+              }
+              rows.add(row);
+            }
+          }
+        }
+      } finally {
+        runningOn(null);
+      }
+    } catch (SQLException | RuntimeException e) {
+      d.forgetUserStatement(sql);
+      throw e;
+    }
+    long written = d.totalChanges() - before;
+    if (text.kind() == SqlText.Kind.OTHER || (text.kind() == SqlText.Kind.DML && written > 0)) {
+      dirty = true;
+      shrankInBatch |= text.kind() == SqlText.Kind.OTHER; // DDL may drop the last table
+    }
+    return new SqlResult(
+        columns, Collections.unmodifiableList(rows), Math.max(rows.size(), written), written);
   }
 
   private static void bind(PreparedStatement p, int index, Object value) throws SQLException {

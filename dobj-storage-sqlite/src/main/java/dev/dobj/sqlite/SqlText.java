@@ -159,6 +159,26 @@ record SqlText(Kind kind) {
             + String.join(", ", WRITE_PRAGMAS.stream().sorted().toList()));
   }
 
+  /**
+   * The statements of {@code sql} in order, each without its semicolon; empty statements (only
+   * whitespace, comments or semicolons) are left out. A {@code CREATE TRIGGER} keeps the semicolons
+   * of its body.
+   */
+  static List<String> split(String sql) {
+    List<String> statements = new ArrayList<>();
+    int start = 0;
+    while (start < sql.length()) {
+      List<Token> tokens = new ArrayList<>();
+      int end = firstStatement(sql.substring(start), tokens) + start;
+      if (!tokens.isEmpty()) {
+        String text = sql.substring(start, end);
+        statements.add(text.endsWith(";") ? text.substring(0, text.length() - 1) : text);
+      }
+      start = end;
+    }
+    return statements;
+  }
+
   /** Tokenizes the first statement into {@code out}; returns the index just past it. */
   private static int firstStatement(String sql, List<Token> out) {
     int i = 0;

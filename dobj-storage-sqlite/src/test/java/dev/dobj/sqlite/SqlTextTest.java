@@ -112,8 +112,8 @@ class SqlTextTest {
       assertThatThrownBy(() -> s.execute("SELECT * FROM _dobj_kv"))
           .hasMessageContaining("_dobj_kv")
           .hasMessageContaining("reserved");
-      assertThatThrownBy(() -> s.execute("SELECT 1; DROP TABLE t"))
-          .hasMessageContaining("one SQL statement at a time");
+      assertThatThrownBy(() -> s.execute("SELECT 1; BEGIN"))
+          .hasMessageContaining("BEGIN is not allowed");
       assertThatThrownBy(() -> s.execute("SELEC 1"))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("near \"SELEC\": syntax error: SQLITE_ERROR");
@@ -127,6 +127,59 @@ class SqlTextTest {
       s.execute("INSERT INTO t VALUES (2)");
       assertThat(s.execute("SELECT x FROM t ORDER BY x").rows())
           .containsExactly(new Object[] {1L}, new Object[] {102L});
+    }
+  }
+
+  @Test
+  void split_cutsAtSemicolonsOutsideLiteralsCommentsAndTriggerBodies() {
+    assertThat(SqlText.split("CREATE TABLE t (x); INSERT INTO t VALUES (1);"))
+        .containsExactly("CREATE TABLE t (x)", " INSERT INTO t VALUES (1)");
+    assertThat(SqlText.split("SELECT ';' /* ; */; SELECT \"a;b\" -- ;\n"))
+        .containsExactly("SELECT ';' /* ; */", " SELECT \"a;b\" -- ;\n");
+    assertThat(SqlText.split(";; SELECT 1 ;; -- done\n")).containsExactly(" SELECT 1 ");
+    assertThat(
+            SqlText.split(
+                "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET x = 1; DELETE FROM u;"
+                    + " END; SELECT 1"))
+        .containsExactly(
+            "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET x = 1; DELETE FROM u; END",
+            " SELECT 1");
+    assertThat(SqlText.split("  -- nothing\n ;")).isEmpty();
+  }
+
+  @Test
+  void severalStatements_runInOrder_theBindingsGoToTheLast_andTheyApplyAllOrNone() {
+    String ns = "sql-several";
+    try (SqliteStorageEngine engine = new SqliteStorageEngine(dataDir, Durability.FSYNC);
+        ObjectStore s =
+            engine.open(
+                new ObjectAddress(ns, NamespaceKey.of(ns).idFromName("a")),
+                FencingToken.SINGLE_NODE)) {
+      var created =
+          s.execute(
+              "CREATE TABLE t (x INTEGER UNIQUE); INSERT INTO t VALUES (1), (2);"
+                  + " INSERT INTO t VALUES (?) RETURNING x * 10 AS tenfold",
+              3L);
+      assertThat(created.columns()).containsExactly("tenfold");
+      assertThat(created.rows()).containsExactly(new Object[] {30L});
+      assertThat(created.rowsWritten()).isEqualTo(3);
+
+      // The second statement fails: the first one's row goes too.
+      assertThatThrownBy(() -> s.execute("INSERT INTO t VALUES (4); INSERT INTO t VALUES (1)"))
+          .hasMessage("UNIQUE constraint failed: t.x: SQLITE_CONSTRAINT");
+      // A refused statement anywhere: nothing runs.
+      assertThatThrownBy(() -> s.execute("INSERT INTO t VALUES (5); COMMIT"))
+          .hasMessageContaining("COMMIT is not allowed");
+      assertThatThrownBy(() -> s.execute("INSERT INTO t VALUES (?); SELECT ?", 6L))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(
+              "Statement 1 of the SQL query has 1 parameter(s), but bindings apply to the last"
+                  + " statement only");
+      assertThat(s.execute("SELECT x FROM t ORDER BY x").rows())
+          .containsExactly(new Object[] {1L}, new Object[] {2L}, new Object[] {3L});
+      assertThat(s.execute("SELECT count(*) FROM t; SELECT max(x) * 100 AS top FROM t").rows())
+          .containsExactly(new Object[] {300L});
+      assertThat(s.durable(s.commit())).succeedsWithin(java.time.Duration.ofSeconds(30));
     }
   }
 }

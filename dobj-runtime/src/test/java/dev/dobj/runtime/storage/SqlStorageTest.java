@@ -25,6 +25,26 @@ class SqlStorageTest extends StorageTestBase {
   }
 
   @Test
+  void severalStatementsInOneExec_runInOrder_andTheCursorIsTheLastOnes_asOnCloudflare() {
+    Store s = store("a");
+    s.sql(
+        """
+        CREATE TABLE IF NOT EXISTS artist(artistid INTEGER PRIMARY KEY, artistname TEXT);
+        INSERT INTO artist (artistid, artistname) VALUES
+          (123, 'Alice'), (456, 'Bob'), (789, 'Charlie');""",
+        List.of());
+    assertThat(
+            s.sql(
+                "SELECT count(*) AS n FROM artist; SELECT artistname FROM artist WHERE artistid = ?",
+                List.of("456")))
+        .containsExactly(Map.of("artistname", "Bob"));
+    assertThat(s.sqlCounts("DELETE FROM artist WHERE artistid = 123; DELETE FROM artist").get(1))
+        .isEqualTo(3);
+    restart();
+    assertThat(store("a").sqlOne("SELECT count(*) AS n FROM artist")).isEqualTo("{n=0}");
+  }
+
+  @Test
   void sqlWrites_areDurableAcrossRestart() {
     assertThat(store("a").sqlIncrement()).isEqualTo(1);
     assertThat(store("a").sqlIncrement()).isEqualTo(2);

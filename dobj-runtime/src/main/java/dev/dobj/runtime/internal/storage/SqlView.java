@@ -80,12 +80,26 @@ final class SqlView implements SqlStorage {
   }
 
   private static boolean writes(String query) {
+    int separator = query.indexOf(';');
+    if (separator >= 0 && !onlySemicolons(query, separator)) {
+      return true; // several statements (or a ';' in a literal): count as a write, to be safe
+    }
     String word = firstWord(query);
     return !(word.equals("SELECT")
         || word.equals("WITH")
         || word.equals("PRAGMA")
         || word.equals("EXPLAIN")
         || word.equals("VALUES"));
+  }
+
+  private static boolean onlySemicolons(String query, int from) {
+    for (int i = from; i < query.length(); i++) {
+      char c = query.charAt(i);
+      if (c != ';' && !Character.isWhitespace(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String firstWord(String query) {
