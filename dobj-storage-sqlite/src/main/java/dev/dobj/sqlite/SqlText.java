@@ -95,8 +95,9 @@ record SqlText(Kind kind) {
     if (TRANSACTION_CONTROL.contains(first)) {
       throw new IllegalArgumentException(
           first.toUpperCase(Locale.ROOT)
-              + " is not allowed: the storage engine owns the transaction (use savepoint(),"
-              + " releaseSavepoint(), rollbackSavepoint(), commit() and rollback())");
+              + " is not allowed: the storage engine owns the transaction (an object's writes"
+              + " commit at the end of its turn; use ctx.storage().transaction() for all-or-none"
+              + " work)");
     }
     if (first.equals("attach") || first.equals("detach") || first.equals("vacuum")) {
       throw new IllegalArgumentException(
