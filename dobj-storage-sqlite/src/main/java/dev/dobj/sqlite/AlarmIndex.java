@@ -1,6 +1,7 @@
 package dev.dobj.sqlite;
 
 import dev.dobj.spi.storage.Durability;
+import dev.dobj.spi.storage.StorageEngine.AlarmRetry;
 import dev.dobj.spi.storage.StorageEngine.ScheduledAlarm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,6 +46,12 @@ final class AlarmIndex {
       "INSERT INTO alarms (id, time) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET time = excluded.time";
   private static final String DELETE = "DELETE FROM alarms WHERE id = ?";
   private static final String LOOKUP = "SELECT time FROM alarms WHERE id = ?";
+  private static final String RETRY_UPSERT =
+      "INSERT INTO alarm_retries (id, scheduled, retries, next) VALUES (?, ?, ?, ?)"
+          + " ON CONFLICT(id) DO UPDATE SET scheduled = excluded.scheduled,"
+          + " retries = excluded.retries, next = excluded.next";
+  private static final String RETRY_DELETE = "DELETE FROM alarm_retries WHERE id = ?";
+  private static final String RETRIES = "SELECT id, scheduled, retries, next FROM alarm_retries";
   private static final String DUE =
       "SELECT id, time FROM alarms WHERE time <= ? ORDER BY time, id LIMIT ?";
 
@@ -222,6 +229,71 @@ final class AlarmIndex {
       return out;
     } catch (SQLException e) {
       throw failed(e, DUE);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Notes a failed alarm's next run ({@code alarm_retries}). Not fsync'd on its own: the next sync
+   * or checkpoint of the index carries it, and a crash before may lose it (the count starts over).
+   */
+  void retried(AlarmRetry retry) {
+    lock.lock();
+    try {
+      PreparedStatement p = open(true).statement(RETRY_UPSERT);
+      p.setString(1, retry.id());
+      p.setLong(2, retry.scheduled().toEpochMilli());
+      p.setInt(3, retry.retries());
+      p.setLong(4, retry.next().toEpochMilli());
+      p.executeUpdate();
+    } catch (SQLException e) {
+      throw failed(e, RETRY_UPSERT);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Forgets the retries of {@code id}. */
+  void retriesEnded(String id) {
+    lock.lock();
+    try {
+      Database d = open(false);
+      if (d == null) {
+        return;
+      }
+      PreparedStatement p = d.statement(RETRY_DELETE);
+      p.setString(1, id);
+      p.executeUpdate();
+    } catch (SQLException e) {
+      throw failed(e, RETRY_DELETE);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The retries noted and not ended. */
+  List<AlarmRetry> retries() {
+    lock.lock();
+    try {
+      Database d = open(false);
+      if (d == null) {
+        return List.of();
+      }
+      List<AlarmRetry> out = new ArrayList<>();
+      try (ResultSet r = d.statement(RETRIES).executeQuery()) {
+        while (r.next()) {
+          out.add(
+              new AlarmRetry(
+                  r.getString(1),
+                  Instant.ofEpochMilli(r.getLong(2)),
+                  r.getInt(3),
+                  Instant.ofEpochMilli(r.getLong(4))));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failed(e, RETRIES);
     } finally {
       lock.unlock();
     }

@@ -101,6 +101,9 @@ final class Database implements AutoCloseable {
           "CREATE TABLE IF NOT EXISTS alarms (id TEXT PRIMARY KEY, time INTEGER NOT NULL)"
               + " WITHOUT ROWID");
       d.run("CREATE INDEX IF NOT EXISTS alarms_by_time ON alarms (time, id)");
+      d.run(
+          "CREATE TABLE IF NOT EXISTS alarm_retries (id TEXT PRIMARY KEY, scheduled INTEGER NOT"
+              + " NULL, retries INTEGER NOT NULL, next INTEGER NOT NULL) WITHOUT ROWID");
     } catch (SQLException e) {
       d.close();
       throw e;

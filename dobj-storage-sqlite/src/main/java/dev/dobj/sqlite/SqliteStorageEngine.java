@@ -349,6 +349,27 @@ public final class SqliteStorageEngine implements StorageEngine {
     return alarms(namespace).due(Instant.MAX, 1).stream().findFirst();
   }
 
+  /** {@inheritDoc} Kept in the namespace's alarm index, beside the alarms. */
+  @Override
+  public void alarmRetried(String namespace, AlarmRetry retry) {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(retry, "retry");
+    alarms(namespace).retried(retry);
+  }
+
+  @Override
+  public void alarmRetriesEnded(String namespace, String id) {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(id, "id");
+    alarms(namespace).retriesEnded(id);
+  }
+
+  @Override
+  public List<AlarmRetry> alarmRetries(String namespace) {
+    Objects.requireNonNull(namespace, "namespace");
+    return alarms(namespace).retries();
+  }
+
   /**
    * {@inheritDoc} Open stores are revoked (their open transactions discarded); the committer
    * threads end. Idempotent.

@@ -133,4 +133,36 @@ class AlarmIndexTest {
     assertThat(engine.alarmsDue(NAMESPACE, Instant.MAX, 10))
         .containsExactly(new ScheduledAlarm(a, Instant.ofEpochMilli(1_000)));
   }
+
+  @Test
+  void alarmRetries_areKeptBesideTheAlarms_acrossARestart_untilEnded() {
+    start();
+    var first =
+        new dev.dobj.spi.storage.StorageEngine.AlarmRetry(
+            address("a").id().toString(),
+            java.time.Instant.ofEpochMilli(1_000),
+            2,
+            java.time.Instant.ofEpochMilli(7_000));
+    var second =
+        new dev.dobj.spi.storage.StorageEngine.AlarmRetry(
+            address("b").id().toString(),
+            java.time.Instant.ofEpochMilli(5_000),
+            1,
+            java.time.Instant.ofEpochMilli(7_000));
+    assertThat(engine.alarmRetries(NAMESPACE)).isEmpty();
+    engine.alarmRetried(NAMESPACE, first);
+    engine.alarmRetried(NAMESPACE, second);
+    var later =
+        new dev.dobj.spi.storage.StorageEngine.AlarmRetry(
+            first.id(), first.scheduled(), 3, java.time.Instant.ofEpochMilli(15_000));
+    engine.alarmRetried(NAMESPACE, later); // replaces the first
+    engine.close();
+
+    start();
+    assertThat(engine.alarmRetries(NAMESPACE)).containsExactlyInAnyOrder(later, second);
+    engine.alarmRetriesEnded(NAMESPACE, second.id());
+    engine.alarmRetriesEnded(NAMESPACE, "not-there");
+    assertThat(engine.alarmRetries(NAMESPACE)).containsExactly(later);
+    assertThat(engine.alarmRetries("another-namespace")).isEmpty();
+  }
 }

@@ -124,6 +124,46 @@ class AlarmTest extends StorageTestBase {
   }
 
   @Test
+  void aFailingAlarm_goesOnWithItsRetryCountAfterARestart_andIsDroppedAfterSixRetriesInAll() {
+    jitterAlways(0);
+    Store s = store("a");
+    s.put("alarm-mode", "fail");
+    long at = clock.millis() + 1_000;
+    s.setAlarm(at);
+    clock.advance(Duration.ofSeconds(1));
+    awaitLog(1);
+    awaitRetryArmed();
+    clock.advance(Duration.ofSeconds(2));
+    awaitLog(2);
+    awaitRetryArmed(); // the second retry is due 4 s after the first one was
+
+    restart();
+    assertThat(runtime.pendingAlarms("STORE")).isEqualTo(1);
+    clock.advance(Duration.ofMillis(3_999));
+    assertThat(log()).hasSize(2);
+    clock.advance(Duration.ofMillis(1));
+    awaitLog(3);
+    assertThat(log().get(2)).isEqualTo("alarm retry=2 isRetry=true scheduled=" + at + " name=a");
+
+    long[] backoff = {8, 16, 32, 64};
+    for (int i = 0; i < backoff.length; i++) {
+      awaitRetryArmed();
+      clock.advance(Duration.ofSeconds(backoff[i]));
+      awaitLog(4 + i);
+      assertThat(log().get(3 + i)).startsWith("alarm retry=" + (3 + i) + " isRetry=true");
+    }
+    awaitAlarm(store("a"), false); // dropped after the sixth retry, counting across the restart
+    assertThat(log()).hasSize(7);
+
+    restart();
+    assertThat(runtime.pendingAlarms("STORE")).isZero();
+    store("a").setAlarm(clock.millis() + 1_000); // a new alarm counts from zero
+    clock.advance(Duration.ofSeconds(1));
+    awaitLog(8);
+    assertThat(log().get(7)).startsWith("alarm retry=0 isRetry=false");
+  }
+
+  @Test
   void retryJitter_addsAtMostAQuarterOfTheBackoff() {
     jitterAlways(0.999);
     Store s = store("a");

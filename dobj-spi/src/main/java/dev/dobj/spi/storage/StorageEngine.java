@@ -38,6 +38,21 @@ public interface StorageEngine extends AutoCloseable {
   /** The earliest alarm of {@code namespace}, if any (to schedule the next wake-up). */
   Optional<ScheduledAlarm> nextAlarm(String namespace);
 
+  /**
+   * Notes that the alarm of {@code retry.id()} failed and is to run again (SPEC: retried 6 times,
+   * then dropped), so that a restart goes on counting rather than start over. Best effort: a crash
+   * may lose the latest note; the alarm itself stays in the store. The default keeps nothing.
+   */
+  default void alarmRetried(String namespace, AlarmRetry retry) {}
+
+  /** The retries of the alarm of {@code id} are over (it ran, was dropped, moved or deleted). */
+  default void alarmRetriesEnded(String namespace, String id) {}
+
+  /** The retries noted with {@link #alarmRetried} and not ended, in no particular order. */
+  default List<AlarmRetry> alarmRetries(String namespace) {
+    return List.of();
+  }
+
   /** Makes every committed batch durable, then closes every store and releases every file. */
   @Override
   void close();
@@ -49,4 +64,14 @@ public interface StorageEngine extends AutoCloseable {
    * @param time when its alarm is due
    */
   record ScheduledAlarm(String id, Instant time) {}
+
+  /**
+   * A failed alarm waiting for its next run.
+   *
+   * @param id the object's id (64 hex digits)
+   * @param scheduled the time the alarm was set for (what the store holds)
+   * @param retries how many runs failed
+   * @param next when it runs again
+   */
+  record AlarmRetry(String id, Instant scheduled, int retries, Instant next) {}
 }

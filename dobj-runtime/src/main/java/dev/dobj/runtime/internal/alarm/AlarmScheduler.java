@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * fires, each due alarm is handed to the {@link Delivery} as an event of its object. A run that
  * fails is retried 2^n seconds (n = 1..6, plus up to 25% jitter) after the failed run was due;
  * after the sixth retry fails the alarm is dropped (and logged). Late alarms (due while the process
- * was down) fire at start.
+ * was down) fire at start. Each retry is noted in the engine ({@link StorageEngine#alarmRetried}),
+ * so an alarm failing across restarts goes on with its count and back-off rather than start over.
  *
  * <p>Thread-safety: all state is guarded by {@code lock}; deliveries and timers run outside it.
  */
@@ -99,6 +100,8 @@ public final class AlarmScheduler {
   private Instant timerAt;
   // @GuardedBy("lock")
   private boolean closed;
+  // Set by start: where retries are noted (none before, as in unit tests without an engine).
+  private volatile StorageEngine engine;
 
   public AlarmScheduler(
       String namespace, RuntimeClock clock, RandomGenerator random, Delivery delivery) {
@@ -110,20 +113,83 @@ public final class AlarmScheduler {
 
   /** Loads the pending alarms of the namespace from the engine's index and arms the timer. */
   public void start(StorageEngine engine) {
+    this.engine = engine;
+    Map<String, StorageEngine.AlarmRetry> retries = new HashMap<>();
+    for (StorageEngine.AlarmRetry r : engine.alarmRetries(namespace)) {
+      retries.put(r.id(), r);
+    }
     for (StorageEngine.ScheduledAlarm a :
         engine.alarmsDue(namespace, Instant.MAX, Integer.MAX_VALUE)) {
-      set(a.id(), Optional.of(a.time()));
+      StorageEngine.AlarmRetry r = retries.remove(a.id());
+      if (r != null && r.scheduled().equals(a.time()) && r.retries() <= MAX_RETRIES) {
+        resume(a.id(), r);
+      } else {
+        set(a.id(), Optional.of(a.time()));
+        if (r != null) {
+          endRetries(a.id()); // the alarm was set again since: its count starts over
+        }
+      }
+    }
+    for (String stale : retries.keySet()) {
+      endRetries(stale); // the alarm is gone
     }
   }
 
-  /** A commit set ({@code time} present) or deleted the alarm of {@code id}. */
-  public void set(String id, Optional<Instant> time) {
+  /** An alarm that failed {@code r.retries()} times before a restart: runs again at its time. */
+  private void resume(String id, StorageEngine.AlarmRetry r) {
     lock.lock();
     try {
       Pending old = byId.remove(id);
       if (old != null) {
         queue.remove(old);
       }
+      if (!closed) {
+        Pending p = new Pending(r.next(), id, r.retries(), r.scheduled());
+        queue.add(p);
+        byId.put(id, p);
+      }
+    } finally {
+      lock.unlock();
+    }
+    arm();
+  }
+
+  private void noteRetry(Pending retry) {
+    StorageEngine e = engine;
+    if (e == null) {
+      return;
+    }
+    try {
+      e.alarmRetried(
+          namespace,
+          new StorageEngine.AlarmRetry(retry.id, retry.scheduled, retry.retry, retry.time));
+    } catch (RuntimeException failed) {
+      LOG.warn("Could not note the retry of the alarm of {} in {}", retry.id, namespace, failed);
+    }
+  }
+
+  private void endRetries(String id) {
+    StorageEngine e = engine;
+    if (e == null) {
+      return;
+    }
+    try {
+      e.alarmRetriesEnded(namespace, id);
+    } catch (RuntimeException failed) {
+      LOG.warn("Could not forget the retries of the alarm of {} in {}", id, namespace, failed);
+    }
+  }
+
+  /** A commit set ({@code time} present) or deleted the alarm of {@code id}. */
+  public void set(String id, Optional<Instant> time) {
+    boolean wasRetrying;
+    lock.lock();
+    try {
+      Pending old = byId.remove(id);
+      if (old != null) {
+        queue.remove(old);
+      }
+      wasRetrying = old != null && old.retry > 0;
       if (time.isPresent() && !closed) {
         Pending p = new Pending(time.get(), id, 0, time.get());
         queue.add(p);
@@ -131,6 +197,9 @@ public final class AlarmScheduler {
       }
     } finally {
       lock.unlock();
+    }
+    if (wasRetrying) {
+      endRetries(id); // set again: a new alarm, counted from zero
     }
     arm();
   }
@@ -228,6 +297,7 @@ public final class AlarmScheduler {
 
   private void finished(Pending p, Boolean ran, Throwable err) {
     boolean drop = false;
+    Pending retried = null;
     Outcome outcome =
         err != null
             ? Outcome.FAILED
@@ -256,6 +326,7 @@ public final class AlarmScheduler {
           Pending retry = new Pending(next, p.id, p.retry + 1, p.scheduled);
           queue.add(retry);
           byId.put(p.id, retry);
+          retried = retry;
           outcome = Outcome.RETRIED;
         } else {
           drop = true;
@@ -264,6 +335,11 @@ public final class AlarmScheduler {
       }
     } finally {
       lock.unlock();
+    }
+    if (retried != null) {
+      noteRetry(retried);
+    } else if (p.retry > 0) {
+      endRetries(p.id); // ran, dropped, or moved meanwhile: no count to carry over
     }
     if (drop) {
       LOG.warn(
