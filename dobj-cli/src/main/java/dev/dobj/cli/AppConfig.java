@@ -1,6 +1,7 @@
 package dev.dobj.cli;
 
 import dev.dobj.spi.storage.Durability;
+import dev.dobj.sqlite.SqliteStorageEngine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -89,5 +90,13 @@ record AppConfig(
       Path dataDir,
       Durability durability,
       OptionalInt metricsPort,
-      boolean commitLog) {}
+      boolean commitLog) {
+    /** The storage engine these settings ask for, on {@code dataDir}. */
+    SqliteStorageEngine openStorage(Path dataDir) {
+      return SqliteStorageEngine.builder(dataDir)
+          .durability(durability)
+          .commitLog(commitLog)
+          .build();
+    }
+  }
 }

@@ -165,10 +165,7 @@ final class DevServer implements AutoCloseable {
 
   private static SqliteStorageEngine storage(AppConfig.Settings settings) throws CliException {
     try {
-      return SqliteStorageEngine.builder(settings.dataDir())
-          .durability(settings.durability())
-          .commitLog(settings.commitLog())
-          .build();
+      return settings.openStorage(settings.dataDir());
     } catch (UncheckedIOException e) {
       throw new CliException(
           CliException.FAILED,

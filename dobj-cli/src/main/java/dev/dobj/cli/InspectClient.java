@@ -2,7 +2,6 @@ package dev.dobj.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dobj.runtime.DurableObjectRuntime;
-import dev.dobj.sqlite.SqliteStorageEngine;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,13 +41,7 @@ final class InspectClient {
       ClassLoader previous = current.getContextClassLoader();
       current.setContextClassLoader(classes.loader());
       try (DurableObjectRuntime runtime =
-          builder
-              .storage(
-                  SqliteStorageEngine.builder(data)
-                      .durability(config.settings().durability())
-                      .commitLog(config.settings().commitLog())
-                      .build())
-              .build()) {
+          builder.storage(config.settings().openStorage(data)).build()) {
         return Inspect.run(runtime, request);
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw new CliException(CliException.FAILED, e.getMessage());

@@ -82,7 +82,7 @@ record SqlText(Kind kind) {
    */
   static SqlText of(String sql) {
     List<Token> tokens = new ArrayList<>();
-    int end = firstStatement(sql, tokens);
+    int end = firstStatement(sql, 0, tokens);
     if (tokens.isEmpty()) {
       throw new IllegalArgumentException("The SQL statement is empty: " + abbreviate(sql));
     }
@@ -170,7 +170,7 @@ record SqlText(Kind kind) {
     int start = 0;
     while (start < sql.length()) {
       List<Token> tokens = new ArrayList<>();
-      int end = firstStatement(sql.substring(start), tokens) + start;
+      int end = firstStatement(sql, start, tokens);
       if (!tokens.isEmpty()) {
         String text = sql.substring(start, end);
         statements.add(text.endsWith(";") ? text.substring(0, text.length() - 1) : text);
@@ -180,9 +180,12 @@ record SqlText(Kind kind) {
     return statements;
   }
 
-  /** Tokenizes the first statement into {@code out}; returns the index just past it. */
-  private static int firstStatement(String sql, List<Token> out) {
-    int i = 0;
+  /**
+   * Tokenizes the statement starting at {@code from} into {@code out}; returns the index just past
+   * it.
+   */
+  private static int firstStatement(String sql, int from, List<Token> out) {
+    int i = from;
     int n = sql.length();
     boolean trigger = false;
     while (i < n) {

@@ -98,14 +98,17 @@ class SqlTextTest {
     assertThatThrownBy(() -> SqlText.of(sql)).isInstanceOf(IllegalArgumentException.class);
   }
 
+  /** The store of object "a" of {@code namespace}. */
+  private static ObjectStore open(SqliteStorageEngine engine, String namespace) {
+    return engine.open(
+        new ObjectAddress(namespace, NamespaceKey.of(namespace).idFromName("a")),
+        FencingToken.SINGLE_NODE);
+  }
+
   @Test
   void theRefusals_andSqlitesErrors_reachTheCallerThroughTheStore() {
-    String ns = "sql-text";
     try (SqliteStorageEngine engine = new SqliteStorageEngine(dataDir, Durability.OS);
-        ObjectStore s =
-            engine.open(
-                new ObjectAddress(ns, NamespaceKey.of(ns).idFromName("a")),
-                FencingToken.SINGLE_NODE)) {
+        ObjectStore s = open(engine, "sql-text")) {
       assertThatThrownBy(() -> s.execute("COMMIT"))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("COMMIT is not allowed");
@@ -149,12 +152,8 @@ class SqlTextTest {
 
   @Test
   void severalStatements_runInOrder_theBindingsGoToTheLast_andTheyApplyAllOrNone() {
-    String ns = "sql-several";
     try (SqliteStorageEngine engine = new SqliteStorageEngine(dataDir, Durability.FSYNC);
-        ObjectStore s =
-            engine.open(
-                new ObjectAddress(ns, NamespaceKey.of(ns).idFromName("a")),
-                FencingToken.SINGLE_NODE)) {
+        ObjectStore s = open(engine, "sql-several")) {
       var created =
           s.execute(
               "CREATE TABLE t (x INTEGER UNIQUE); INSERT INTO t VALUES (1), (2);"

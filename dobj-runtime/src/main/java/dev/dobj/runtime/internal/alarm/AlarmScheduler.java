@@ -137,20 +137,7 @@ public final class AlarmScheduler {
 
   /** An alarm that failed {@code r.retries()} times before a restart: runs again at its time. */
   private void resume(String id, StorageEngine.AlarmRetry r) {
-    lock.lock();
-    try {
-      Pending old = byId.remove(id);
-      if (old != null) {
-        queue.remove(old);
-      }
-      if (!closed) {
-        Pending p = new Pending(r.next(), id, r.retries(), r.scheduled());
-        queue.add(p);
-        byId.put(id, p);
-      }
-    } finally {
-      lock.unlock();
-    }
+    replace(id, new Pending(r.next(), id, r.retries(), r.scheduled()));
     arm();
   }
 
@@ -182,26 +169,29 @@ public final class AlarmScheduler {
 
   /** A commit set ({@code time} present) or deleted the alarm of {@code id}. */
   public void set(String id, Optional<Instant> time) {
-    boolean wasRetrying;
+    Pending old = replace(id, time.map(t -> new Pending(t, id, 0, t)).orElse(null));
+    if (old != null && old.retry > 0) {
+      endRetries(id); // set again: a new alarm, counted from zero
+    }
+    arm();
+  }
+
+  /** Makes {@code next} (null: none) the queue entry of {@code id}; returns the one it replaced. */
+  private Pending replace(String id, Pending next) {
     lock.lock();
     try {
       Pending old = byId.remove(id);
       if (old != null) {
         queue.remove(old);
       }
-      wasRetrying = old != null && old.retry > 0;
-      if (time.isPresent() && !closed) {
-        Pending p = new Pending(time.get(), id, 0, time.get());
-        queue.add(p);
-        byId.put(id, p);
+      if (next != null && !closed) {
+        queue.add(next);
+        byId.put(id, next);
       }
+      return old;
     } finally {
       lock.unlock();
     }
-    if (wasRetrying) {
-      endRetries(id); // set again: a new alarm, counted from zero
-    }
-    arm();
   }
 
   /** How many alarms wait (for tests and metrics). */
