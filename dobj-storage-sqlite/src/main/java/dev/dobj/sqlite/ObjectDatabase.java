@@ -336,7 +336,9 @@ final class ObjectDatabase implements CommitLog.Writer {
       if (text == null) {
         List<String> statements = SqlText.split(sql);
         if (statements.size() > 1) {
-          return executeAll(statements, bindings);
+          SqlResult result = executeAll(statements, bindings);
+          endIfUnchanged();
+          return result;
         }
         text = SqlText.of(sql);
         if (classified.size() >= CLASSIFIED_CAPACITY) {
@@ -345,7 +347,9 @@ final class ObjectDatabase implements CommitLog.Writer {
         classified.put(sql, text);
       }
       Database d = text.kind() == SqlText.Kind.READ ? reader(true) : writer();
-      return run(d, sql, text, bindings, 0);
+      SqlResult result = run(d, sql, text, bindings, 0);
+      endIfUnchanged();
+      return result;
     } catch (SQLException e) {
       throw failed(e, null);
     } finally {
@@ -355,8 +359,13 @@ final class ObjectDatabase implements CommitLog.Writer {
 
   private SqlResult executeAll(List<String> statements, Object[] bindings) throws SQLException {
     List<SqlText> texts = new ArrayList<>();
-    for (String statement : statements) {
-      texts.add(SqlText.of(statement)); // every refusal before anything runs
+    for (int i = 0; i < statements.size(); i++) {
+      try {
+        texts.add(SqlText.of(statements.get(i))); // every refusal before anything runs
+      } catch (IllegalArgumentException refused) {
+        throw new IllegalArgumentException(
+            "Statement " + (i + 1) + " of the SQL query: " + refused.getMessage(), refused);
+      }
     }
     boolean writes = texts.stream().anyMatch(t -> t.kind() != SqlText.Kind.READ);
     Database d = writes ? writer() : reader(true);
@@ -366,6 +375,7 @@ final class ObjectDatabase implements CommitLog.Writer {
     try {
       long read = 0;
       long written = 0;
+      boolean changed = false;
       SqlResult last = null;
       int n = statements.size();
       for (int i = 0; i < n; i++) {
@@ -373,11 +383,12 @@ final class ObjectDatabase implements CommitLog.Writer {
         last = run(d, statements.get(i), texts.get(i), args, i + 1);
         read += last.rowsRead();
         written += last.rowsWritten();
+        changed |= last.changed();
       }
       if (writes) {
         d.run("RELEASE " + EXEC_SAVEPOINT);
       }
-      return new SqlResult(last.columns(), last.rows(), read, written);
+      return new SqlResult(last.columns(), last.rows(), read, written, changed);
     } catch (SQLException | RuntimeException e) {
       if (writes && !interrupted) {
         try {
@@ -454,12 +465,18 @@ final class ObjectDatabase implements CommitLog.Writer {
       throw e;
     }
     long written = d.totalChanges() - before;
-    if (text.kind() == SqlText.Kind.OTHER || (text.kind() == SqlText.Kind.DML && written > 0)) {
+    boolean changed =
+        text.kind() == SqlText.Kind.OTHER || (text.kind() == SqlText.Kind.DML && written > 0);
+    if (changed) {
       dirty = true;
       shrankInBatch |= text.kind() == SqlText.Kind.OTHER; // DDL may drop the last table
     }
     return new SqlResult(
-        columns, Collections.unmodifiableList(rows), Math.max(rows.size(), written), written);
+        columns,
+        Collections.unmodifiableList(rows),
+        Math.max(rows.size(), written),
+        written,
+        changed);
   }
 
   private static void bind(PreparedStatement p, int index, Object value) throws SQLException {
@@ -1040,6 +1057,18 @@ final class ObjectDatabase implements CommitLog.Writer {
       }
     }
     return db;
+  }
+
+  /**
+   * Ends a write transaction that changed nothing (a DML statement that matched no row, a {@code
+   * WITH} that only read) with the query that opened it, unless a savepoint is open: the runtime
+   * commits only batches that changed something, so no commit would come for it.
+   */
+  private void endIfUnchanged() throws SQLException {
+    if (inTransaction && !dirty && savepoints.isEmpty()) {
+      transactionDb().run("ROLLBACK");
+      endTransaction();
+    }
   }
 
   private void endTransaction() {

@@ -12,9 +12,10 @@ import java.util.Set;
  * than one statement, pragmas that change durability). A small tokenizer, not a parser: it skips
  * comments, string literals and quoted identifiers the way SQLite's tokenizer does.
  *
- * <p>Why the engine checks what the runtime also checks: the engine owns the write transaction and
- * the WAL settings, and sqlite-jdbc silently ignores everything after the first statement; a
- * statement that slipped past would commit, roll back or reconfigure behind the engine's back.
+ * <p>The engine is the one place that refuses SQL (the runtime passes every query through): it owns
+ * the write transaction and the WAL settings, it alone splits a query into its statements, and a
+ * statement that slipped past would commit, roll back or reconfigure behind its back. The refusals
+ * a user meets are worded as SPEC section 4 (and Cloudflare) word them.
  *
  * @param kind how the statement writes
  */
@@ -94,16 +95,18 @@ record SqlText(Kind kind) {
     String first = tokens.get(0).type == Type.WORD ? tokens.get(0).text : "";
     if (TRANSACTION_CONTROL.contains(first)) {
       throw new IllegalArgumentException(
-          first.toUpperCase(Locale.ROOT)
-              + " is not allowed: the storage engine owns the transaction (an object's writes"
-              + " commit at the end of its turn; use ctx.storage().transaction() for all-or-none"
-              + " work)");
+          "To execute a transaction, please use the ctx.storage().transaction() API instead of the"
+              + " SQL "
+              + first.toUpperCase(Locale.ROOT)
+              + " statement. The Java API is safer because it rolls back automatically on"
+              + " exceptions, and it works with Durable Objects' automatic atomic write"
+              + " coalescing.");
     }
     if (first.equals("attach") || first.equals("detach") || first.equals("vacuum")) {
       throw new IllegalArgumentException(
           first.toUpperCase(Locale.ROOT)
-              + " is not allowed: an object's SQL reaches its own database only, inside the"
-              + " engine's transaction");
+              + " is not allowed: a Durable Object's SQL reaches its own database only, inside"
+              + " the engine's transaction");
     }
     for (int i = 0; i < tokens.size(); i++) {
       Token t = tokens.get(i);
@@ -153,8 +156,10 @@ record SqlText(Kind kind) {
     }
     throw new IllegalArgumentException(
         "PRAGMA "
-            + (name.isEmpty() ? "statement" : name + (assigns ? " with a value" : ""))
-            + " is not allowed: the engine owns the database's settings; allowed: "
+            + (name.isEmpty() ? "statement" : name)
+            + " is not allowed"
+            + (assigns && !name.isEmpty() ? " with a value" : "")
+            + ": the engine owns the database's settings; allowed: "
             + String.join(", ", READ_PRAGMAS.stream().sorted().toList())
             + " (to read) and "
             + String.join(", ", WRITE_PRAGMAS.stream().sorted().toList()));

@@ -36,6 +36,11 @@ final class SqliteObjectStore implements ObjectStore {
     return object;
   }
 
+  /** Whether a write transaction is open (a batch not yet committed); for the engine's tests. */
+  boolean transactionOpen() {
+    return object().busy();
+  }
+
   /** The engine is closing: the lease ends without the caller. */
   void revoke() {
     revoked = true;

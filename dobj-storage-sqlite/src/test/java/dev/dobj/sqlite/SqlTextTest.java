@@ -8,6 +8,7 @@ import dev.dobj.spi.ObjectAddress;
 import dev.dobj.spi.storage.Durability;
 import dev.dobj.spi.storage.FencingToken;
 import dev.dobj.spi.storage.ObjectStore;
+import dev.dobj.spi.storage.SqlResult;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,12 +112,16 @@ class SqlTextTest {
         ObjectStore s = open(engine, "sql-text")) {
       assertThatThrownBy(() -> s.execute("COMMIT"))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("COMMIT is not allowed");
+          .hasMessageStartingWith(
+              "To execute a transaction, please use the ctx.storage().transaction() API instead"
+                  + " of the SQL COMMIT statement.");
       assertThatThrownBy(() -> s.execute("SELECT * FROM _dobj_kv"))
           .hasMessageContaining("_dobj_kv")
           .hasMessageContaining("reserved");
       assertThatThrownBy(() -> s.execute("SELECT 1; BEGIN"))
-          .hasMessageContaining("BEGIN is not allowed");
+          .hasMessageStartingWith(
+              "Statement 2 of the SQL query: To execute a transaction, please use the"
+                  + " ctx.storage().transaction() API instead of the SQL BEGIN statement.");
       assertThatThrownBy(() -> s.execute("SELEC 1"))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("near \"SELEC\": syntax error: SQLITE_ERROR");
@@ -130,6 +135,39 @@ class SqlTextTest {
       s.execute("INSERT INTO t VALUES (2)");
       assertThat(s.execute("SELECT x FROM t ORDER BY x").rows())
           .containsExactly(new Object[] {1L}, new Object[] {102L});
+    }
+  }
+
+  @Test
+  void aQueryReportsWhetherItChangedTheDatabase_andOneThatChangedNothingLeavesNoTransaction() {
+    try (SqliteStorageEngine engine = new SqliteStorageEngine(dataDir, Durability.OS);
+        ObjectStore s = open(engine, "changed")) {
+      SqliteObjectStore store = (SqliteObjectStore) s;
+      assertThat(s.execute("CREATE TABLE t (x INTEGER)").changed()).isTrue();
+      assertThat(s.execute("INSERT INTO t VALUES (1)").changed()).isTrue();
+      s.commit();
+
+      // DML that matched no row: a write transaction was opened for it, and ended with it.
+      SqlResult none = s.execute("UPDATE t SET x = 2 WHERE x = 99");
+      assertThat(none.changed()).isFalse();
+      assertThat(none.rowsWritten()).isZero();
+      assertThat(store.transactionOpen()).isFalse();
+      SqlResult read = s.execute("WITH c AS (SELECT x FROM t) SELECT * FROM c");
+      assertThat(read.changed()).isFalse();
+      assertThat(read.rows()).hasSize(1);
+      assertThat(store.transactionOpen()).isFalse();
+      assertThat(s.execute("SELECT 1; UPDATE t SET x = 3 WHERE x = 99").changed()).isFalse();
+      assertThat(store.transactionOpen()).isFalse();
+
+      // A change anywhere in a query of several counts, and its transaction waits for the commit.
+      assertThat(s.execute("UPDATE t SET x = 4 WHERE x = 99; UPDATE t SET x = 5").changed())
+          .isTrue();
+      assertThat(store.transactionOpen()).isTrue();
+      s.commit();
+      assertThat(store.transactionOpen()).isFalse();
+      assertThat(s.execute("PRAGMA user_version = 3").changed()).isTrue();
+      s.commit();
+      assertThat(s.execute("SELECT x FROM t").rows()).containsExactly(new Object[] {5L});
     }
   }
 
@@ -168,7 +206,8 @@ class SqlTextTest {
           .hasMessage("UNIQUE constraint failed: t.x: SQLITE_CONSTRAINT");
       // A refused statement anywhere: nothing runs.
       assertThatThrownBy(() -> s.execute("INSERT INTO t VALUES (5); COMMIT"))
-          .hasMessageContaining("COMMIT is not allowed");
+          .hasMessageContaining("Statement 2 of the SQL query")
+          .hasMessageContaining("instead of the SQL COMMIT statement");
       assertThatThrownBy(() -> s.execute("INSERT INTO t VALUES (?); SELECT ?", 6L))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining(

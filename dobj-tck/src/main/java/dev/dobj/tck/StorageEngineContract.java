@@ -693,6 +693,36 @@ public abstract class StorageEngineContract {
   }
 
   @Test
+  void execute_refusesWhatABatchCannotHold_inEveryStatement_withTheSpecsWords() {
+    try (ObjectStore s = open("a")) {
+      for (String q : List.of("BEGIN", "COMMIT", "SELECT 1; SAVEPOINT x", "SELECT 1; ROLLBACK")) {
+        assertRefused(() -> s.execute(q), "please use the ctx.storage().transaction() API");
+      }
+      assertRefused(() -> s.execute("ATTACH DATABASE 'x.db' AS x"), "ATTACH is not allowed");
+      assertRefused(() -> s.execute("SELECT 1; SELECT * FROM _dobj_x"), "_dobj_x is not allowed");
+      // nothing of a refused query ran
+      assertRefused(() -> s.execute("CREATE TABLE t (x); COMMIT"), "instead of the SQL COMMIT");
+      assertThat(s.execute("SELECT count(*) FROM sqlite_master WHERE name = 't'").rows().get(0)[0])
+          .isEqualTo(0L);
+    }
+  }
+
+  @Test
+  void execute_reportsWhetherTheQueryChangedTheDatabase() {
+    try (ObjectStore s = open("a")) {
+      assertThat(s.execute("CREATE TABLE t (x INTEGER)").changed()).isTrue();
+      assertThat(s.execute("INSERT INTO t VALUES (1)").changed()).isTrue();
+      assertThat(s.execute("SELECT * FROM t").changed()).isFalse();
+      assertThat(s.execute("UPDATE t SET x = 2 WHERE x = 99").changed()).isFalse();
+      assertThat(s.execute("UPDATE t SET x = 2 WHERE x = 99; DELETE FROM t").changed()).isTrue();
+      commitDurably(s);
+    }
+    try (ObjectStore s = open("a")) {
+      assertThat(s.execute("SELECT count(*) FROM t").rows().get(0)[0]).isEqualTo(0L);
+    }
+  }
+
+  @Test
   void execute_sqliteErrors_areIllegalArgumentWithSqlitesMessage() {
     try (ObjectStore s = open("a")) {
       s.execute(

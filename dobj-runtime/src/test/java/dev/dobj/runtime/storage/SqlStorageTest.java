@@ -116,6 +116,27 @@ class SqlStorageTest extends StorageTestBase {
   }
 
   @Test
+  void everyStatementOfAQuery_meetsTheSameRefusals_inTheSameWords_andNothingRuns() {
+    Store s = store("a");
+    assertThatThrownBy(() -> s.sql("CREATE TABLE t (x INTEGER); BEGIN", List.of()))
+        .hasMessageStartingWith("Statement 2 of the SQL query: ")
+        .hasMessageContaining(
+            "please use the ctx.storage().transaction() API instead of the SQL BEGIN statement");
+    assertThatThrownBy(() -> s.sql("SELECT 1; ATTACH DATABASE 'x.db' AS x", List.of()))
+        .hasMessageContaining("Statement 2 of the SQL query: ATTACH is not allowed");
+    assertThatThrownBy(() -> s.sql("SELECT 1; SELECT * FROM _dobj_kv", List.of()))
+        .hasMessageContaining("Access to _dobj_kv is not allowed");
+    assertThatThrownBy(() -> s.sql("SELECT 1; PRAGMA journal_mode = DELETE", List.of()))
+        .hasMessageContaining("PRAGMA journal_mode is not allowed");
+    // The refused queries ran no statement: the table of the first one does not exist.
+    assertThat(s.sql("SELECT name FROM sqlite_master WHERE name = 't'", List.of())).isEmpty();
+    // The pragmas Cloudflare lets an object set are allowed whichever statement they are.
+    s.sql("PRAGMA defer_foreign_keys = ON", List.of());
+    s.sql("CREATE TABLE t (x INTEGER); PRAGMA defer_foreign_keys = OFF", List.of());
+    assertThat(s.sql("SELECT name FROM sqlite_master WHERE name = 't'", List.of())).hasSize(1);
+  }
+
+  @Test
   void badSql_isAClearErrorWithSqlitesMessage_andTheObjectStaysUsable() {
     Store s = store("a");
     assertThatThrownBy(() -> s.sql("SELEC 1", List.of())).hasMessageContaining("syntax error");

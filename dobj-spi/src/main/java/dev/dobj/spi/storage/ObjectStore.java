@@ -53,10 +53,17 @@ public interface ObjectStore extends AutoCloseable {
   boolean delete(String key);
 
   /**
-   * Runs one SQL statement with positional {@code bindings} (Long, Integer, Double, String, byte[],
-   * Boolean or null).
+   * Runs a SQL query (one statement, or several separated by semicolons, all or none) with
+   * positional {@code bindings} (Long, Integer, Double, String, byte[], Boolean or null), which
+   * apply to the last statement.
    *
-   * @throws IllegalArgumentException SQLite's error for bad SQL, a constraint or a limit
+   * <p>The engine is the one place that refuses what a Durable Object may not run, with SPEC
+   * section 4's wording, for every statement of the query: transaction control (the message points
+   * at {@code ctx.storage().transaction()}), {@code ATTACH}/{@code DETACH}, names starting with
+   * {@code _dobj_}, and pragmas outside its allowed list.
+   *
+   * @throws IllegalArgumentException a refusal, or SQLite's error for bad SQL, a constraint or a
+   *     limit
    */
   SqlResult execute(String sql, Object... bindings);
 
