@@ -425,81 +425,90 @@ final class CommitLog implements AutoCloseable {
   // ---- syncing ---------------------------------------------------------------------------------
 
   private void runSyncs() {
-    while (true) {
-      List<Waiter> batch;
-      List<Segment> toSync = new ArrayList<>();
-      long target;
-      boolean syncDirectory;
-      IOException error;
-      lock.lock();
-      try {
-        while (waiters.isEmpty() && !syncWanted && !closed) {
-          work.awaitUninterruptibly();
-        }
-        if (closed && waiters.isEmpty() && !syncWanted) {
-          return;
-        }
-        if (lastSyncCovered > 1 && !closed && failure == null) {
-          // Commit delay: the last sync covered several batches, so writers are active; a short
-          // wait lets the batches they are about to append join this sync instead of the next.
-          try {
-            work.awaitNanos(COMMIT_DELAY_NANOS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the syncer is never interrupted; carry on
-          }
-        }
-        batch = waiters;
-        lastSyncCovered = batch.size();
-        waiters = new ArrayList<>();
-        syncWanted = false;
-        target = current.end;
-        for (Segment s : sealed) {
-          if (!s.synced) {
-            toSync.add(s);
-          }
-        }
-        toSync.add(current);
-        syncDirectory = directoryUnsynced;
-        directoryUnsynced = false;
-        error = failure;
-      } finally {
-        lock.unlock();
-      }
-      if (error == null) {
-        error = sync(toSync, syncDirectory);
-      }
-      List<Segment> retire = new ArrayList<>();
-      lock.lock();
-      try {
-        if (error != null) {
-          if (failure == null) {
-            failure = error;
-            LOG.error("An fsync of the commit log in {} failed", directory, error);
-          }
-        } else {
-          durable = Math.max(durable, target);
-          for (Segment s : sealed) {
-            if (!s.synced && s.end <= durable) {
-              s.synced = true;
-              retire.add(s);
-            }
-          }
-        }
-        synced.signalAll();
-      } finally {
-        lock.unlock();
-      }
-      if (error != null) {
-        IOException f = error;
-        batch.forEach(w -> w.writer().logFailed(f));
-        continue;
-      }
-      // In order: one writer's waiters are in its sequence order.
-      batch.forEach(w -> w.writer().logDurable(w.sequence()));
-      if (!retire.isEmpty()) {
-        scheduleRetirement();
-      }
+    // One call per sync rather than one endless loop: a method is compiled once it has run
+    // often, while a loop that never returns waits for on-stack replacement, which a few
+    // thousand syncs a second do not reach for minutes (the syncer ran interpreted).
+    while (syncOnce()) {
+      // next sync
     }
+  }
+
+  /** Waits for work, makes it durable and completes its waiters; false once closed and drained. */
+  private boolean syncOnce() {
+    List<Waiter> batch;
+    List<Segment> toSync = new ArrayList<>();
+    long target;
+    boolean syncDirectory;
+    IOException error;
+    lock.lock();
+    try {
+      while (waiters.isEmpty() && !syncWanted && !closed) {
+        work.awaitUninterruptibly();
+      }
+      if (closed && waiters.isEmpty() && !syncWanted) {
+        return false;
+      }
+      if (lastSyncCovered > 1 && !closed && failure == null) {
+        // Commit delay: the last sync covered several batches, so writers are active; a short
+        // wait lets the batches they are about to append join this sync instead of the next.
+        try {
+          work.awaitNanos(COMMIT_DELAY_NANOS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt(); // the syncer is never interrupted; carry on
+        }
+      }
+      batch = waiters;
+      lastSyncCovered = batch.size();
+      waiters = new ArrayList<>();
+      syncWanted = false;
+      target = current.end;
+      for (Segment s : sealed) {
+        if (!s.synced) {
+          toSync.add(s);
+        }
+      }
+      toSync.add(current);
+      syncDirectory = directoryUnsynced;
+      directoryUnsynced = false;
+      error = failure;
+    } finally {
+      lock.unlock();
+    }
+    if (error == null) {
+      error = sync(toSync, syncDirectory);
+    }
+    List<Segment> retire = new ArrayList<>();
+    lock.lock();
+    try {
+      if (error != null) {
+        if (failure == null) {
+          failure = error;
+          LOG.error("An fsync of the commit log in {} failed", directory, error);
+        }
+      } else {
+        durable = Math.max(durable, target);
+        for (Segment s : sealed) {
+          if (!s.synced && s.end <= durable) {
+            s.synced = true;
+            retire.add(s);
+          }
+        }
+      }
+      synced.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (error != null) {
+      IOException f = error;
+      batch.forEach(w -> w.writer().logFailed(f));
+      return true;
+    }
+    // In order: one writer's waiters are in its sequence order.
+    batch.forEach(w -> w.writer().logDurable(w.sequence()));
+    if (!retire.isEmpty()) {
+      scheduleRetirement();
+    }
+    return true;
   }
 
   /**
