@@ -135,6 +135,28 @@ class AlarmIndexTest {
   }
 
   @Test
+  void inFsyncDurability_aRetryNote_isInTheDurableIndexWhenAlarmRetriedReturns() {
+    start();
+    Path indexWal = index().resolveSibling("_alarms.sqlite-wal");
+    var retry =
+        new dev.dobj.spi.storage.StorageEngine.AlarmRetry(
+            address("a").id().toString(),
+            java.time.Instant.ofEpochMilli(1_000),
+            1,
+            java.time.Instant.ofEpochMilli(3_000));
+    engine.alarmRetried(NAMESPACE, retry);
+    assertThat(hooks.fsyncs)
+        .as("the index fsync'd before alarmRetried returned")
+        .contains(indexWal);
+    hooks.fsyncs.clear();
+    engine.alarmRetried(
+        NAMESPACE,
+        new dev.dobj.spi.storage.StorageEngine.AlarmRetry(
+            retry.id(), retry.scheduled(), 2, java.time.Instant.ofEpochMilli(7_000)));
+    assertThat(hooks.fsyncs).as("again for the next note").contains(indexWal);
+  }
+
+  @Test
   void alarmRetries_areKeptBesideTheAlarms_acrossARestart_untilEnded() {
     start();
     var first =

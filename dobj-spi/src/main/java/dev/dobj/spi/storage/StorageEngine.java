@@ -40,8 +40,10 @@ public interface StorageEngine extends AutoCloseable {
 
   /**
    * Notes that the alarm of {@code retry.id()} failed and is to run again (SPEC: retried 6 times,
-   * then dropped), so that a restart goes on counting rather than start over. Best effort: a crash
-   * may lose the latest note; the alarm itself stays in the store. The default keeps nothing.
+   * then dropped), so that a restart goes on counting rather than start over. The note should be as
+   * durable as a committed batch when this returns (the SQLite engine fsyncs it in {@code FSYNC}
+   * durability), or a crash may start the count over; the alarm itself stays in the store either
+   * way. Failures are rare, so this is off the hot path. The default keeps nothing.
    */
   default void alarmRetried(String namespace, AlarmRetry retry) {}
 

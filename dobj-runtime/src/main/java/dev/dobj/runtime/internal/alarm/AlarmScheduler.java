@@ -9,7 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,6 +107,10 @@ public final class AlarmScheduler {
   private boolean closed;
   // Set by start: where retries are noted (none before, as in unit tests without an engine).
   private volatile StorageEngine engine;
+  // Set by start: writes the notes to the engine, in order, on a virtual thread of its own. A
+  // run's outcome may arrive on one of the engine's threads (a failed commit fails the alarm),
+  // which must not wait there for the note's fsync.
+  private volatile ExecutorService notes;
 
   public AlarmScheduler(
       String namespace, RuntimeClock clock, RandomGenerator random, Delivery delivery) {
@@ -113,6 +122,8 @@ public final class AlarmScheduler {
 
   /** Loads the pending alarms of the namespace from the engine's index and arms the timer. */
   public void start(StorageEngine engine) {
+    this.notes =
+        Executors.newSingleThreadExecutor(Thread.ofVirtual().name("dobj-alarm-notes").factory());
     this.engine = engine;
     Map<String, StorageEngine.AlarmRetry> retries = new HashMap<>();
     for (StorageEngine.AlarmRetry r : engine.alarmRetries(namespace)) {
@@ -142,28 +153,36 @@ public final class AlarmScheduler {
   }
 
   private void noteRetry(Pending retry) {
-    StorageEngine e = engine;
-    if (e == null) {
-      return;
-    }
-    try {
-      e.alarmRetried(
-          namespace,
-          new StorageEngine.AlarmRetry(retry.id, retry.scheduled, retry.retry, retry.time));
-    } catch (RuntimeException failed) {
-      LOG.warn("Could not note the retry of the alarm of {} in {}", retry.id, namespace, failed);
-    }
+    note(
+        e ->
+            e.alarmRetried(
+                namespace,
+                new StorageEngine.AlarmRetry(retry.id, retry.scheduled, retry.retry, retry.time)),
+        "note the retry of the alarm of " + retry.id);
   }
 
   private void endRetries(String id) {
+    note(e -> e.alarmRetriesEnded(namespace, id), "forget the retries of the alarm of " + id);
+  }
+
+  /** Hands a note to the notes thread; {@link #close} waits for the notes handed before it. */
+  private void note(Consumer<StorageEngine> write, String what) {
     StorageEngine e = engine;
-    if (e == null) {
+    ExecutorService n = notes;
+    if (e == null || n == null) {
       return;
     }
     try {
-      e.alarmRetriesEnded(namespace, id);
-    } catch (RuntimeException failed) {
-      LOG.warn("Could not forget the retries of the alarm of {} in {}", id, namespace, failed);
+      n.execute(
+          () -> {
+            try {
+              write.accept(e);
+            } catch (RuntimeException failed) {
+              LOG.warn("Could not {} in {}", what, namespace, failed);
+            }
+          });
+    } catch (RejectedExecutionException closing) {
+      LOG.debug("Did not {} in {}: the scheduler is closed", what, namespace);
     }
   }
 
@@ -204,7 +223,10 @@ public final class AlarmScheduler {
     }
   }
 
-  /** Stops the timer; nothing fires afterwards. */
+  /**
+   * Stops the timer (nothing fires afterwards) and waits up to 10 s for the retry notes already
+   * handed to the engine, so that a restart finds them.
+   */
   public void close() {
     lock.lock();
     try {
@@ -216,6 +238,17 @@ public final class AlarmScheduler {
       byId.clear();
     } finally {
       lock.unlock();
+    }
+    ExecutorService n = notes;
+    if (n != null) {
+      n.shutdown();
+      try {
+        if (!n.awaitTermination(10, TimeUnit.SECONDS)) {
+          LOG.warn("Alarm retry notes of {} still unwritten after 10 s; not waiting", namespace);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
