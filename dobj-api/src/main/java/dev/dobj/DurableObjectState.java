@@ -3,6 +3,7 @@ package dev.dobj;
 import dev.dobj.fetch.WebSocket;
 import dev.dobj.fetch.WebSocketAutoResponse;
 import dev.dobj.storage.Storage;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -87,4 +88,13 @@ public interface DurableObjectState {
 
   /** The auto-response pair, if one is set. */
   Optional<WebSocketAutoResponse> getWebSocketAutoResponse();
+
+  /**
+   * When the runtime last answered {@code ws} with the auto-response, if it ever has: an object
+   * that lets the runtime answer its clients' pings can still tell a live client from a silent one,
+   * without being woken for every ping. Kept across hibernation, like the socket.
+   *
+   * @throws IllegalArgumentException if {@code ws} is not an open socket accepted by this object
+   */
+  Optional<Instant> getWebSocketAutoResponseTimestamp(WebSocket ws);
 }

@@ -100,6 +100,11 @@ class WebSocketFrontIT {
       String text = message.asText();
       switch (text) {
         case "who" -> ws.send(ws.deserializeAttachment(String.class).orElse("nobody"));
+        case "last-pong" ->
+            ws.send(
+                ctx.getWebSocketAutoResponseTimestamp(ws)
+                    .map(t -> String.valueOf(t.toEpochMilli()))
+                    .orElse("never"));
         case "close" -> ws.close(4001, "bye");
         case "abort" -> ctx.abort("the test aborted it");
         default -> {
@@ -242,6 +247,7 @@ class WebSocketFrontIT {
     assertThat(runtime.liveObjects("ROOM")).isZero();
     assertThat(runtime.hibernatedObjects("ROOM")).isEqualTo(1);
 
+    long pinged = clock.millis();
     alice.say("ping"); // answered by the auto-response, without waking the room
     assertThat(alice.next()).isEqualTo("pong");
     assertThat(runtime.liveObjects("ROOM")).isZero();
@@ -249,6 +255,9 @@ class WebSocketFrontIT {
     alice.say("who");
     assertThat(alice.next()).isEqualTo("alice");
     assertThat(CONSTRUCTED).hasValue(2);
+    // The woken room can tell when the runtime last answered alice's ping.
+    alice.say("last-pong");
+    assertThat(alice.next()).isEqualTo(String.valueOf(pinged));
   }
 
   @Test

@@ -35,6 +35,9 @@ public final class WebSocketFixtures {
   /** The RPC side of the room. */
   public interface Room {
     int sockets();
+
+    /** Per open socket: when the runtime last auto-responded on it (epoch ms), or -1 if never. */
+    List<Long> autoResponded();
   }
 
   /** What the client said, kept with the socket across hibernation. */
@@ -52,6 +55,15 @@ public final class WebSocketFixtures {
     @Override
     public int sockets() {
       return ctx.getWebSockets().size();
+    }
+
+    @Override
+    public List<Long> autoResponded() {
+      return ctx.getWebSockets().stream()
+          .map(
+              ws ->
+                  ctx.getWebSocketAutoResponseTimestamp(ws).map(t -> t.toEpochMilli()).orElse(-1L))
+          .toList();
     }
 
     @Override
@@ -110,6 +122,11 @@ public final class WebSocketFixtures {
       probe.events.add("message " + text);
       if (text.equals("who")) {
         ws.send(ws.deserializeAttachment(Who.class).map(Who::name).orElse("nobody"));
+      } else if (text.equals("auto-at")) {
+        ws.send(
+            ctx.getWebSocketAutoResponseTimestamp(ws)
+                .map(t -> "at " + t.toEpochMilli())
+                .orElse("never"));
       } else if (text.equals("tags")) {
         ws.send(String.join(",", ctx.getTags(ws)));
       } else if (text.startsWith("count:")) {

@@ -173,6 +173,31 @@ class WebSocketTest extends RuntimeTestBase {
   }
 
   @Test
+  void autoResponseTimestamp_isWhenTheRuntimeLastAnsweredThatSocket_acrossHibernation() {
+    stub("a").fetch(Request.get("http://room/auto"));
+    Client first = connect("a", "");
+    Client second = connect("a", "");
+    first.say("auto-at");
+    assertThat(first.next()).isEqualTo("never");
+
+    hibernate();
+    long pinged = clock.millis();
+    first.say("ping");
+    assertThat(first.next()).isEqualTo("pong");
+    clock.advance(Duration.ofSeconds(5));
+    first.say("ping");
+    assertThat(first.next()).isEqualTo("pong");
+    assertThat(runtime.liveObjects("ROOM")).as("the pings woke nothing").isZero();
+
+    // Woken again: the times survived hibernation, per socket.
+    first.say("auto-at");
+    assertThat(first.next()).isEqualTo("at " + (pinged + 5_000));
+    second.say("auto-at");
+    assertThat(second.next()).isEqualTo("never");
+    assertThat(stub("a").call().autoResponded()).containsExactlyInAnyOrder(pinged + 5_000, -1L);
+  }
+
+  @Test
   void closeByThePeer_isAnEvent_andRemovesTheSocket() {
     Client c = connect("a", "");
     hibernate();

@@ -17,6 +17,7 @@ import dev.dobj.spi.websocket.EdgeWebSocket;
 import dev.dobj.storage.Storage;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -785,6 +786,19 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
     requireTurn("getWebSocketAutoResponse");
     ObjectSockets s = host.sockets(id);
     return Optional.ofNullable(s != null ? s.autoResponse : autoResponse);
+  }
+
+  @Override
+  public Optional<Instant> getWebSocketAutoResponseTimestamp(WebSocket ws) {
+    requireTurn("getWebSocketAutoResponseTimestamp");
+    Objects.requireNonNull(ws, "ws");
+    ObjectSockets s = host.sockets(id);
+    Optional<Instant> at = s == null ? null : s.autoResponded(ws);
+    if (at == null) {
+      throw new IllegalArgumentException(
+          "WebSocket " + ws + " is not an open WebSocket accepted by " + describe());
+    }
+    return at;
   }
 
   /** The auto-response this activation set, for sockets it accepts. */

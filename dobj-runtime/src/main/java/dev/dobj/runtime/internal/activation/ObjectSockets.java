@@ -7,10 +7,12 @@ import dev.dobj.fetch.WebSocketAutoResponse;
 import dev.dobj.fetch.WebSocketMessage;
 import dev.dobj.rpc.codec.ValuePlan;
 import dev.dobj.spi.websocket.EdgeWebSocket;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +46,20 @@ final class ObjectSockets implements EdgeWebSocket.Owner {
   private final ReentrantLock lock = new ReentrantLock();
   private final ObjectHost host;
   private final DurableObjectId id;
-  private final LinkedHashMap<EdgeWebSocket, List<String>> open = new LinkedHashMap<>();
+  private final LinkedHashMap<EdgeWebSocket, Accepted> open = new LinkedHashMap<>();
   private boolean retired;
   volatile WebSocketAutoResponse autoResponse;
+
+  /** What the object accepted a socket with, and when the runtime last auto-responded on it. */
+  private static final class Accepted {
+    final List<String> tags;
+    // The runtime clock's time; null: never.
+    volatile Instant autoResponded;
+
+    Accepted(List<String> tags) {
+      this.tags = tags;
+    }
+  }
 
   ObjectSockets(ObjectHost host, DurableObjectId id, WebSocketAutoResponse autoResponse) {
     this.host = host;
@@ -110,7 +123,7 @@ final class ObjectSockets implements EdgeWebSocket.Owner {
                 + MAX_SOCKETS);
       }
       ws.accept(this);
-      open.put(ws, tags);
+      open.put(ws, new Accepted(tags));
       return true;
     } finally {
       lock.unlock();
@@ -121,8 +134,8 @@ final class ObjectSockets implements EdgeWebSocket.Owner {
     lock.lock();
     try {
       List<WebSocket> out = new ArrayList<>(open.size());
-      for (Map.Entry<EdgeWebSocket, List<String>> e : open.entrySet()) {
-        if (tag == null || e.getValue().contains(tag)) {
+      for (Map.Entry<EdgeWebSocket, Accepted> e : open.entrySet()) {
+        if (tag == null || e.getValue().tags.contains(tag)) {
           out.add(e.getKey());
         }
       }
@@ -134,6 +147,20 @@ final class ObjectSockets implements EdgeWebSocket.Owner {
 
   /** The tags of {@code ws}, or null if it is not one of this object's open sockets. */
   List<String> tags(WebSocket ws) {
+    Accepted a = accepted(ws);
+    return a == null ? null : a.tags;
+  }
+
+  /**
+   * When the runtime last auto-responded on {@code ws} (empty if never), or null if it is not one
+   * of this object's open sockets.
+   */
+  Optional<Instant> autoResponded(WebSocket ws) {
+    Accepted a = accepted(ws);
+    return a == null ? null : Optional.ofNullable(a.autoResponded);
+  }
+
+  private Accepted accepted(WebSocket ws) {
     lock.lock();
     try {
       return ws instanceof EdgeWebSocket edge ? open.get(edge) : null;
@@ -210,19 +237,22 @@ final class ObjectSockets implements EdgeWebSocket.Owner {
 
   @Override
   public void received(EdgeWebSocket ws, WebSocketMessage message) {
+    Accepted accepted;
     lock.lock();
     try {
-      if (!open.containsKey(ws)) {
-        return; // closed by a reset meanwhile
-      }
+      accepted = open.get(ws);
     } finally {
       lock.unlock();
+    }
+    if (accepted == null) {
+      return; // closed by a reset meanwhile
     }
     WebSocketAutoResponse auto = autoResponse;
     if (auto != null
         && message instanceof WebSocketMessage.Text text
         && text.text().equals(auto.request())) {
       ws.transmit(new WebSocketMessage.Text(auto.response()));
+      accepted.autoResponded = host.settings.clock().instant();
       return;
     }
     deliver(ws, new SocketEvent.Message(ws, message));
