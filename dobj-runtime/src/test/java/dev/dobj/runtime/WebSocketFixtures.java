@@ -30,6 +30,7 @@ public final class WebSocketFixtures {
   public static final class RoomProbe {
     public final AtomicInteger constructed = new AtomicInteger();
     public final List<String> events = new CopyOnWriteArrayList<>();
+    public volatile WebSocket lastClosed;
   }
 
   /** The RPC side of the room. */
@@ -127,6 +128,13 @@ public final class WebSocketFixtures {
             ctx.getWebSocketAutoResponseTimestamp(ws)
                 .map(t -> "at " + t.toEpochMilli())
                 .orElse("never"));
+      } else if (text.equals("auto-at-closed")) {
+        try {
+          ctx.getWebSocketAutoResponseTimestamp(probe.lastClosed);
+          ws.send("answered");
+        } catch (IllegalArgumentException e) {
+          ws.send("refused: " + e.getMessage());
+        }
       } else if (text.equals("tags")) {
         ws.send(String.join(",", ctx.getTags(ws)));
       } else if (text.startsWith("count:")) {
@@ -151,6 +159,7 @@ public final class WebSocketFixtures {
 
     @Override
     public void webSocketClose(WebSocket ws, int code, String reason, boolean wasClean) {
+      probe.lastClosed = ws;
       probe.events.add("close " + code + " " + reason + " " + wasClean);
     }
 

@@ -198,6 +198,18 @@ class WebSocketTest extends RuntimeTestBase {
   }
 
   @Test
+  void autoResponseTimestamp_ofASocketNoLongerOpen_isRefused() {
+    Client gone = connect("a", "");
+    Client asking = connect("a", "");
+    gone.ws().closed(1000, "done", true);
+    Awaits.until(() -> room.events.contains("close 1000 done true"), "the close event");
+    asking.say("auto-at-closed");
+    assertThat(asking.next())
+        .startsWith("refused: WebSocket ")
+        .contains("is not an open WebSocket accepted by");
+  }
+
+  @Test
   void closeByThePeer_isAnEvent_andRemovesTheSocket() {
     Client c = connect("a", "");
     hibernate();
