@@ -1,0 +1,505 @@
+package dev.dobj.sqlite;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * The history of one object's database, kept for point-in-time recovery (SPEC section 4,
+ * bookmarks): every batch the object commits is a numbered <em>point</em>, and the database as of
+ * any point still in the history can be rebuilt, page for page.
+ *
+ * <p><b>Layout.</b> A directory per object holds <em>generations</em>, one file each, named after
+ * its first point (16 hex digits, {@code .gen}): a header, the <em>base</em> (the database file as
+ * of the first point, or nothing for an object without data), then one record per later point: its
+ * commit time and the WAL frames its batch wrote, which are full page images. Rebuilding a point
+ * copies the base of its generation and writes the frames of the records up to that point over it,
+ * in order, then cuts the file to the page count of the point's commit frame.
+ *
+ * <p><b>Generations</b> start when the object's file is created, when it is emptied, after a
+ * restore, after a crash (the last records may not have reached the disk; the points then stop at
+ * the last whole record and the next generation's base is the database as found), and when the
+ * current one has grown past its base (a fresh base, so that old generations can be dropped whole
+ * once they leave the retention window).
+ *
+ * <p><b>Durability.</b> Records are written without an fsync; {@link #sync} makes them durable. A
+ * torn record at the end of the last generation is cut when the history is opened. A generation's
+ * header and base are fsync'd (with the directory) before its first record is written.
+ *
+ * <p>Not thread-safe: the object's database calls it under its own lock.
+ */
+final class History implements Closeable {
+  private static final long MAGIC = 0x444f424a48495331L; // "DOBJHIS1"
+  private static final int HEADER = 8 + 8 + 8 + 8 + 4;
+  private static final int RECORD_HEADER = 4 + 4;
+  private static final int FRAME_HEADER = 24;
+  private static final Pattern GENERATION = Pattern.compile("[0-9a-f]{16}\\.gen");
+
+  /** One generation file: its first point and time, where its records start, and what it holds. */
+  private static final class Generation {
+    final long first;
+    final long baseMillis;
+    final long baseLength; // -1: no database
+    final Path path;
+    long last; // the last point it holds
+    long lastMillis; // the commit time of the last point
+    long end; // where the next record goes
+
+    Generation(long first, long baseMillis, long baseLength, Path path) {
+      this.first = first;
+      this.baseMillis = baseMillis;
+      this.baseLength = baseLength;
+      this.path = path;
+      this.last = first;
+      this.lastMillis = baseMillis;
+      this.end = HEADER + Math.max(0, baseLength);
+    }
+
+    long recordsStart() {
+      return HEADER + Math.max(0, baseLength);
+    }
+  }
+
+  private final Path directory;
+  private final TreeMap<Long, Generation> generations = new TreeMap<>();
+  private FileChannel current; // the last generation, open for appending
+  private boolean synced = true;
+
+  private History(Path directory) {
+    this.directory = directory;
+  }
+
+  /**
+   * Opens (creating it if missing) the history in {@code directory}; cuts a torn record at the end
+   * of the last generation.
+   */
+  static History open(Path directory) throws IOException {
+    Files.createDirectories(directory);
+    History h = new History(directory);
+    List<Path> files;
+    try (Stream<Path> s = Files.list(directory)) {
+      files =
+          s.filter(p -> GENERATION.matcher(p.getFileName().toString()).matches()).sorted().toList();
+    }
+    for (Path p : files) {
+      Generation g = readHeader(p);
+      if (g == null) {
+        Files.delete(p); // a generation whose header never became durable: it held no point yet
+        continue;
+      }
+      h.generations.put(g.first, g);
+    }
+    if (!h.generations.isEmpty()) {
+      Generation last = h.generations.lastEntry().getValue();
+      h.current = FileChannel.open(last.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      h.scanRecords(last);
+      if (h.current.size() > last.end) {
+        h.current.truncate(last.end); // a torn record
+      }
+    }
+    return h;
+  }
+
+  /** The last point in the history, or -1 if it holds none. */
+  long lastPoint() {
+    return generations.isEmpty() ? -1 : generations.lastEntry().getValue().last;
+  }
+
+  /** Whether {@code point} can be rebuilt. */
+  boolean contains(long point) {
+    var e = generations.floorEntry(point);
+    return e != null && point <= e.getValue().last;
+  }
+
+  /** The first point still in the history, or -1 if it holds none. */
+  long firstPoint() {
+    return generations.isEmpty() ? -1 : generations.firstKey();
+  }
+
+  /**
+   * Starts a generation whose base is {@code base} (a database file image; null: no data) at {@code
+   * millis}; durable when this returns.
+   *
+   * @return its first point
+   */
+  long startGeneration(byte[] base, long millis) throws IOException {
+    return startGeneration(base == null ? null : ByteBuffer.wrap(base), null, millis);
+  }
+
+  /**
+   * Starts a generation whose base is a copy of the database file {@code file}, which must not
+   * change meanwhile (no WAL to fold in); durable when this returns.
+   *
+   * @return its first point
+   */
+  long startGeneration(Path file, long millis) throws IOException {
+    return startGeneration(null, file, millis);
+  }
+
+  private long startGeneration(ByteBuffer image, Path file, long millis) throws IOException {
+    long point = lastPoint() + 1;
+    Path path = directory.resolve(String.format(Locale.ROOT, "%016x.gen", point));
+    Path partial = directory.resolve(path.getFileName() + ".partial");
+    long length = image != null ? image.remaining() : file != null ? Files.size(file) : -1;
+    try (FileChannel c =
+        FileChannel.open(
+            partial,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      ByteBuffer header = ByteBuffer.allocate(HEADER);
+      header.putLong(MAGIC).putLong(point).putLong(millis).putLong(length);
+      CRC32C crc = new CRC32C();
+      crc.update(header.array(), 0, HEADER - 4);
+      header.putInt((int) crc.getValue()).flip();
+      writeFully(c, header, 0);
+      if (image != null) {
+        writeFully(c, image.duplicate(), HEADER);
+      } else if (file != null) {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+          long at = 0;
+          while (at < length) {
+            at += in.transferTo(at, length - at, c.position(HEADER + at));
+          }
+        }
+      }
+      c.force(true);
+    }
+    Files.move(partial, path, StandardCopyOption.ATOMIC_MOVE);
+    syncDirectory();
+    if (current != null) {
+      if (!synced) {
+        current.force(false);
+      }
+      current.close();
+    }
+    Generation g = new Generation(point, millis, length, path);
+    generations.put(point, g);
+    current = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    synced = true;
+    return point;
+  }
+
+  /**
+   * Adds the next point: a batch committed at {@code millis} that wrote {@code frames} (whole WAL
+   * frames, the last one its commit frame) over the previous point's database.
+   *
+   * @return the point
+   * @throws IllegalStateException if no generation was started, or the last one holds no database
+   */
+  long append(ByteBuffer frames, long millis) throws IOException {
+    Generation g = generations.isEmpty() ? null : generations.lastEntry().getValue();
+    if (g == null || g.baseLength < 0) {
+      throw new IllegalStateException(
+          "History in " + directory + ": a batch needs a generation with a database to follow");
+    }
+    long at = Math.max(millis, g.lastMillis); // points never go back in time
+    ByteBuffer payload = frames.duplicate();
+    ByteBuffer head = ByteBuffer.allocate(RECORD_HEADER + 8);
+    CRC32C crc = new CRC32C();
+    ByteBuffer time = ByteBuffer.allocate(8).putLong(0, at);
+    crc.update(time.array());
+    crc.update(payload.duplicate());
+    head.putInt(8 + payload.remaining()).putInt((int) crc.getValue()).putLong(at).flip();
+    writeFully(current, head, g.end);
+    writeFully(current, payload, g.end + RECORD_HEADER + 8);
+    g.end += RECORD_HEADER + 8 + frames.remaining();
+    g.last++;
+    g.lastMillis = at;
+    synced = false;
+    return g.last;
+  }
+
+  /** Makes every point appended so far durable. */
+  void sync() throws IOException {
+    if (current != null && !synced) {
+      current.force(false);
+      synced = true;
+    }
+  }
+
+  /** The bytes the current generation holds beyond its base (to decide when to start anew). */
+  long growth() {
+    if (generations.isEmpty()) {
+      return 0;
+    }
+    Generation g = generations.lastEntry().getValue();
+    return g.end - g.recordsStart();
+  }
+
+  /** The size of the current generation's base (-1: no database). */
+  long baseLength() {
+    return generations.isEmpty() ? -1 : generations.lastEntry().getValue().baseLength;
+  }
+
+  /** The commit time of {@code point}. */
+  long millisOf(long point) throws IOException {
+    Generation g = generationOf(point);
+    if (point == g.first) {
+      return g.baseMillis;
+    }
+    long[] found = {-1};
+    forEachRecord(
+        g,
+        (p, millis, at, length) -> {
+          if (p == point) {
+            found[0] = millis;
+            return false;
+          }
+          return true;
+        });
+    return found[0];
+  }
+
+  /** The last point committed at or before {@code millis}, if the history reaches back that far. */
+  OptionalLong pointAt(long millis) throws IOException {
+    Generation candidate = null;
+    for (Generation g : generations.values()) {
+      if (g.baseMillis <= millis) {
+        candidate = g;
+      }
+    }
+    if (candidate == null) {
+      return OptionalLong.empty();
+    }
+    long[] found = {candidate.first};
+    forEachRecord(
+        candidate,
+        (p, m, at, length) -> {
+          if (m > millis) {
+            return false;
+          }
+          found[0] = p;
+          return true;
+        });
+    return OptionalLong.of(found[0]);
+  }
+
+  /**
+   * Writes the database as of {@code point} to {@code target} (replacing it).
+   *
+   * @return false if the object held no data at that point (nothing is written then, and {@code
+   *     target} is deleted)
+   * @throws IllegalArgumentException if the history does not hold {@code point}
+   */
+  boolean rebuild(long point, Path target) throws IOException {
+    Generation g = generationOf(point);
+    Files.deleteIfExists(target);
+    if (g.baseLength < 0) {
+      return false;
+    }
+    try (FileChannel src = FileChannel.open(g.path, StandardOpenOption.READ);
+        FileChannel out =
+            FileChannel.open(
+                target,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+      long at = 0;
+      while (at < g.baseLength) {
+        at += src.transferTo(HEADER + at, g.baseLength - at, out.position(at));
+      }
+      int pageSize = pageSize(out);
+      long[] size = {g.baseLength};
+      forEachRecord(
+          g,
+          (p, millis, recordAt, length) -> {
+            if (p > point) {
+              return false;
+            }
+            applyFrames(src, recordAt, length, pageSize, out, size);
+            return true;
+          });
+      out.truncate(size[0]);
+      out.force(true);
+    }
+    return true;
+  }
+
+  /**
+   * Drops the generations that hold only points older than {@code millis}: each one whose
+   * successor's base was taken at or before then. The last generation always stays.
+   */
+  void dropBefore(long millis) throws IOException {
+    List<Generation> all = new ArrayList<>(generations.values());
+    for (int i = 0; i + 1 < all.size(); i++) {
+      if (all.get(i + 1).baseMillis > millis) {
+        break;
+      }
+      Files.deleteIfExists(all.get(i).path);
+      generations.remove(all.get(i).first);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (current != null) {
+      sync();
+      current.close();
+      current = null;
+    }
+  }
+
+  // ---- reading -----------------------------------------------------------------------------
+
+  private Generation generationOf(long point) {
+    var e = generations.floorEntry(point);
+    if (e == null || point > e.getValue().last) {
+      throw new IllegalArgumentException(
+          "Point "
+              + point
+              + " is not in the history"
+              + (generations.isEmpty()
+                  ? " (it holds none)"
+                  : " (it holds " + firstPoint() + " to " + lastPoint() + ")"));
+    }
+    return e.getValue();
+  }
+
+  private static Generation readHeader(Path p) throws IOException {
+    try (FileChannel c = FileChannel.open(p, StandardOpenOption.READ)) {
+      if (c.size() < HEADER) {
+        return null;
+      }
+      ByteBuffer b = ByteBuffer.allocate(HEADER);
+      readFully(c, b, 0);
+      CRC32C crc = new CRC32C();
+      crc.update(b.array(), 0, HEADER - 4);
+      if (b.getLong(0) != MAGIC || b.getInt(HEADER - 4) != (int) crc.getValue()) {
+        throw new IOException("History file " + p + " has no valid header");
+      }
+      long length = b.getLong(24);
+      if (c.size() < HEADER + Math.max(0, length)) {
+        return null;
+      }
+      return new Generation(b.getLong(8), b.getLong(16), length, p);
+    }
+  }
+
+  /** Sets {@code g.last} and {@code g.end} after its last whole record. */
+  private void scanRecords(Generation g) throws IOException {
+    g.last = g.first;
+    g.end = g.recordsStart();
+    try (FileChannel c = FileChannel.open(g.path, StandardOpenOption.READ)) {
+      forEachRecord(
+          g,
+          c,
+          (p, millis, at, length) -> {
+            g.last = p;
+            g.lastMillis = millis;
+            g.end = at + length;
+            return true;
+          });
+    }
+  }
+
+  @FunctionalInterface
+  private interface RecordVisitor {
+    /** A record of point {@code p}: its frames are {@code length} bytes at {@code at}. */
+    boolean visit(long p, long millis, long at, int length) throws IOException;
+  }
+
+  private void forEachRecord(Generation g, RecordVisitor v) throws IOException {
+    try (FileChannel c = FileChannel.open(g.path, StandardOpenOption.READ)) {
+      forEachRecord(g, c, v);
+    }
+  }
+
+  /** Visits the whole, intact records of {@code g} in order, until the visitor returns false. */
+  private static void forEachRecord(Generation g, FileChannel c, RecordVisitor v)
+      throws IOException {
+    long at = g.recordsStart();
+    long size = c.size();
+    long point = g.first;
+    ByteBuffer head = ByteBuffer.allocate(RECORD_HEADER + 8);
+    while (at + RECORD_HEADER + 8 <= size) {
+      head.clear();
+      readFully(c, head, at);
+      int length = head.getInt(0);
+      if (length < 8 || at + RECORD_HEADER + length > size) {
+        return; // torn
+      }
+      ByteBuffer payload = ByteBuffer.allocate(length);
+      readFully(c, payload, at + RECORD_HEADER);
+      CRC32C crc = new CRC32C();
+      crc.update(payload.array());
+      if (head.getInt(4) != (int) crc.getValue()) {
+        return; // torn
+      }
+      point++;
+      if (!v.visit(point, payload.getLong(0), at + RECORD_HEADER + 8, length - 8)) {
+        return;
+      }
+      at += RECORD_HEADER + length;
+    }
+  }
+
+  private static int pageSize(FileChannel db) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(2);
+    readFully(db, b, 16);
+    int size = Short.toUnsignedInt(b.getShort(0));
+    return size == 1 ? 65536 : size;
+  }
+
+  /** Writes the pages of the frames at {@code at} into {@code out}; size[0]: the database size. */
+  private static void applyFrames(
+      FileChannel src, long at, int length, int pageSize, FileChannel out, long[] size)
+      throws IOException {
+    int frame = FRAME_HEADER + pageSize;
+    if (length % frame != 0) {
+      throw new IOException(
+          "A history record of " + length + " bytes is not whole frames of " + pageSize + " bytes");
+    }
+    ByteBuffer header = ByteBuffer.allocate(FRAME_HEADER);
+    ByteBuffer page = ByteBuffer.allocate(pageSize);
+    for (long f = at; f < at + length; f += frame) {
+      header.clear();
+      readFully(src, header, f);
+      long pageNumber = Integer.toUnsignedLong(header.getInt(0));
+      long commitPages = Integer.toUnsignedLong(header.getInt(4));
+      page.clear();
+      readFully(src, page, f + FRAME_HEADER);
+      writeFully(out, page, (pageNumber - 1) * pageSize);
+      size[0] = Math.max(size[0], pageNumber * pageSize);
+      if (commitPages != 0) {
+        size[0] = commitPages * pageSize;
+      }
+    }
+  }
+
+  private void syncDirectory() throws IOException {
+    try (FileChannel d = FileChannel.open(directory, StandardOpenOption.READ)) {
+      d.force(true);
+    }
+  }
+
+  private static void readFully(FileChannel c, ByteBuffer b, long at) throws IOException {
+    while (b.hasRemaining()) {
+      int n = c.read(b, at + b.position());
+      if (n < 0) {
+        throw new IOException("Unexpected end of history file");
+      }
+    }
+    b.flip();
+  }
+
+  private static void writeFully(FileChannel c, ByteBuffer b, long at) throws IOException {
+    long pos = at;
+    while (b.hasRemaining()) {
+      pos += c.write(b, pos);
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package dev.dobj.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The history of a real SQLite database, fed with the WAL frames its commits write: every point
+ * rebuilds to exactly the rows the database held then.
+ */
+class HistoryTest {
+  @TempDir Path dir;
+  private Path dbFile;
+  private Database db;
+  private long walRead;
+
+  @BeforeEach
+  void createDatabase() throws SQLException, IOException {
+    // Made as the engine makes an object's file: a memory database's image, marked WAL.
+    dbFile = dir.resolve("object.sqlite");
+    Database memory = Database.openMemoryObject();
+    memory.run("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)");
+    byte[] image = memory.serialize();
+    memory.close();
+    image[18] = 2;
+    image[19] = 2;
+    Files.write(dbFile, image);
+    db = Database.openObject(dbFile);
+  }
+
+  @AfterEach
+  void closeDatabase() throws SQLException {
+    db.close();
+  }
+
+  /** Runs {@code sql} as one batch and returns the WAL frames it wrote. */
+  private ByteBuffer batch(String... sql) throws SQLException, IOException {
+    db.run("BEGIN");
+    for (String s : sql) {
+      db.run(s);
+    }
+    db.run("COMMIT");
+    FileChannel wal = db.wal();
+    long size = wal.size();
+    long from = Math.max(walRead, 32); // the WAL's own header
+    ByteBuffer frames = ByteBuffer.allocate((int) (size - from));
+    while (frames.hasRemaining()) {
+      wal.read(frames, from + frames.position());
+    }
+    walRead = size;
+    return frames.flip();
+  }
+
+  /** A checkpoint truncates the WAL: the next batch's frames start at its beginning again. */
+  private void checkpoint() throws SQLException {
+    db.checkpoint();
+    walRead = 0;
+  }
+
+  private String rows() throws SQLException {
+    return rowsOf(db);
+  }
+
+  private static String rowsOf(Database d) throws SQLException {
+    StringBuilder b = new StringBuilder();
+    try (var r = d.statement("SELECT k, v FROM t ORDER BY k").executeQuery()) {
+      while (r.next()) {
+        b.append(r.getLong(1)).append('=').append(r.getString(2)).append(';');
+      }
+    }
+    return b.toString();
+  }
+
+  private String rebuilt(History h, long point) throws Exception {
+    Path target = dir.resolve("rebuilt-" + point + ".sqlite");
+    assertThat(h.rebuild(point, target)).isTrue();
+    Database d = Database.openObject(target);
+    try {
+      try (var r = d.statement("PRAGMA integrity_check").executeQuery()) {
+        r.next();
+        assertThat(r.getString(1)).as("integrity of point " + point).isEqualTo("ok");
+      }
+      return rowsOf(d);
+    } finally {
+      d.close();
+      Files.deleteIfExists(target);
+    }
+  }
+
+  @Test
+  void everyPoint_rebuildsToTheRowsOfThatBatch_acrossCheckpointsAndGrowth() throws Exception {
+    List<String> expected = new ArrayList<>();
+    try (History h = History.open(dir.resolve("history"))) {
+      assertThat(h.lastPoint()).isEqualTo(-1);
+      long first = h.startGeneration(dbFile, 1_000);
+      expected.add(rows());
+      assertThat(first).isZero();
+      String big = "x".repeat(3_000);
+      for (int i = 1; i <= 40; i++) {
+        ByteBuffer frames =
+            i % 7 == 0
+                ? batch(
+                    "DELETE FROM t WHERE k % 3 = 0", "UPDATE t SET v = 'u" + i + "' WHERE k < 5")
+                : batch(
+                    "INSERT INTO t VALUES (" + i + ", '" + big + i + "')",
+                    "INSERT INTO t VALUES (" + (1000 + i) + ", 'small" + i + "')");
+        assertThat(h.append(frames, 1_000 + i)).isEqualTo(i);
+        expected.add(rows());
+        if (i % 10 == 0) {
+          checkpoint();
+        }
+      }
+      assertThat(h.lastPoint()).isEqualTo(40);
+      for (int p = 0; p <= 40; p++) {
+        assertThat(rebuilt(h, p)).as("point " + p).isEqualTo(expected.get(p));
+      }
+    }
+  }
+
+  @Test
+  void aTornRecordAtTheEnd_isCutWhenTheHistoryOpens_andTheEarlierPointsStay() throws Exception {
+    Path history = dir.resolve("history");
+    String afterTwo;
+    try (History h = History.open(history)) {
+      h.startGeneration(dbFile, 1_000);
+      h.append(batch("INSERT INTO t VALUES (1, 'one')"), 1_001);
+      h.append(batch("INSERT INTO t VALUES (2, 'two')"), 1_002);
+      afterTwo = rows();
+    }
+    Path gen;
+    try (Stream<Path> s = Files.list(history)) {
+      gen = s.filter(p -> p.toString().endsWith(".gen")).findFirst().orElseThrow();
+    }
+    long intact = Files.size(gen);
+    // A third record that only half reached the disk.
+    try (FileChannel c = FileChannel.open(gen, StandardOpenOption.WRITE)) {
+      c.write(ByteBuffer.wrap(new byte[] {0, 0, 0x10, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9}), intact);
+    }
+    try (History h = History.open(history)) {
+      assertThat(h.lastPoint()).isEqualTo(2);
+      assertThat(Files.size(gen)).isEqualTo(intact);
+      assertThat(rebuilt(h, 2)).isEqualTo(afterTwo);
+      // and it goes on from there
+      assertThat(h.append(batch("INSERT INTO t VALUES (3, 'three')"), 1_003)).isEqualTo(3);
+      assertThat(rebuilt(h, 3)).isEqualTo(rows());
+    }
+  }
+
+  @Test
+  void pointsAreFoundByTime_andOldGenerationsAreDroppedWhole() throws Exception {
+    try (History h = History.open(dir.resolve("history"))) {
+      h.startGeneration(dbFile, 1_000); // 0
+      h.append(batch("INSERT INTO t VALUES (1, 'a')"), 2_000); // 1
+      h.append(batch("INSERT INTO t VALUES (2, 'b')"), 1_500); // 2: a clock step back
+      checkpoint();
+      String atThree = rows();
+      assertThat(h.startGeneration(dbFile, 5_000)).isEqualTo(3);
+      h.append(batch("INSERT INTO t VALUES (3, 'c')"), 6_000); // 4
+
+      assertThat(h.millisOf(2)).as("never before the point it follows").isEqualTo(2_000);
+      assertThat(h.pointAt(999)).isEmpty();
+      assertThat(h.pointAt(1_000)).hasValue(0);
+      assertThat(h.pointAt(1_999)).hasValue(0);
+      assertThat(h.pointAt(2_000)).hasValue(2);
+      assertThat(h.pointAt(5_999)).hasValue(3);
+      assertThat(h.pointAt(Long.MAX_VALUE)).hasValue(4);
+
+      h.dropBefore(4_999); // the first generation still holds points after 4,999
+      assertThat(h.contains(0)).isTrue();
+      h.dropBefore(5_000);
+      assertThat(h.contains(2)).isFalse();
+      assertThat(h.firstPoint()).isEqualTo(3);
+      assertThat(rebuilt(h, 3)).isEqualTo(atThree);
+      assertThatThrownBy(() -> h.rebuild(2, dir.resolve("x")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("Point 2 is not in the history (it holds 3 to 4)");
+      h.dropBefore(Long.MAX_VALUE);
+      assertThat(h.firstPoint()).as("the last generation always stays").isEqualTo(3);
+    }
+  }
+
+  @Test
+  void aGenerationWithoutData_rebuildsToNoFile_andTakesNoBatch() throws Exception {
+    try (History h = History.open(dir.resolve("history"))) {
+      h.startGeneration(dbFile, 1_000);
+      long emptied = h.startGeneration((byte[]) null, 2_000);
+      Path target = dir.resolve("rebuilt.sqlite");
+      Files.writeString(target, "stale");
+      assertThat(h.rebuild(emptied, target)).isFalse();
+      assertThat(target).doesNotExist();
+      assertThatThrownBy(() -> h.append(ByteBuffer.allocate(0), 3_000))
+          .isInstanceOf(IllegalStateException.class);
+      assertThat(h.baseLength()).isEqualTo(-1);
+    }
+  }
+}
