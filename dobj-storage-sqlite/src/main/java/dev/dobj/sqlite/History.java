@@ -47,6 +47,7 @@ final class History implements Closeable {
   private static final int RECORD_HEADER = 4 + 4;
   private static final int FRAME_HEADER = 24;
   private static final Pattern GENERATION = Pattern.compile("[0-9a-f]{16}\\.gen");
+  private static final String CLEAN = "clean";
 
   /** One generation file: its first point and time, where its records start, and what it holds. */
   private static final class Generation {
@@ -54,6 +55,7 @@ final class History implements Closeable {
     final long baseMillis;
     final long baseLength; // -1: no database
     final Path path;
+    int pageSize; // of its database (0: none)
     long last; // the last point it holds
     long lastMillis; // the commit time of the last point
     long end; // where the next record goes
@@ -77,6 +79,7 @@ final class History implements Closeable {
   private final TreeMap<Long, Generation> generations = new TreeMap<>();
   private FileChannel current; // the last generation, open for appending
   private boolean synced = true;
+  private boolean wasClean;
 
   private History(Path directory) {
     this.directory = directory;
@@ -102,15 +105,58 @@ final class History implements Closeable {
       }
       h.generations.put(g.first, g);
     }
+    Path clean = directory.resolve(CLEAN);
+    long[] closedAt = readClean(clean);
+    Files.deleteIfExists(clean);
     if (!h.generations.isEmpty()) {
       Generation last = h.generations.lastEntry().getValue();
       h.current = FileChannel.open(last.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      h.scanRecords(last);
+      if (closedAt != null && closedAt[0] == last.first && closedAt[1] <= h.current.size()) {
+        last.end = closedAt[1];
+        last.last = closedAt[2];
+        last.lastMillis = closedAt[3];
+        h.wasClean = true;
+      } else {
+        h.scanRecords(last);
+      }
       if (h.current.size() > last.end) {
         h.current.truncate(last.end); // a torn record
       }
+    } else {
+      h.wasClean = closedAt != null;
     }
     return h;
+  }
+
+  /** Where the last generation ended when the history was closed: first, end, last, lastMillis. */
+  private static long[] readClean(Path clean) {
+    try {
+      String[] parts = Files.readString(clean).trim().split(" ");
+      if (parts.length != 4) {
+        return null;
+      }
+      long[] v = new long[4];
+      for (int i = 0; i < 4; i++) {
+        v[i] = Long.parseLong(parts[i]);
+      }
+      return v;
+    } catch (IOException | NumberFormatException e) {
+      return null; // none, or torn: scan
+    }
+  }
+
+  /**
+   * Whether the history was closed (and synced) last time, so that it holds every batch the
+   * database committed until then; false after a crash, when the database may hold later batches
+   * than the history (the caller then starts a generation from the database as it is).
+   */
+  boolean wasClean() {
+    return wasClean;
+  }
+
+  /** The commit time of the last point (-1 if none). */
+  long lastMillis() {
+    return generations.isEmpty() ? -1 : generations.lastEntry().getValue().lastMillis;
   }
 
   /** The last point in the history, or -1 if it holds none. */
@@ -187,6 +233,7 @@ final class History implements Closeable {
       current.close();
     }
     Generation g = new Generation(point, millis, length, path);
+    g.pageSize = length < 0 ? 0 : readPageSize(path);
     generations.put(point, g);
     current = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     synced = true;
@@ -208,19 +255,43 @@ final class History implements Closeable {
     }
     long at = Math.max(millis, g.lastMillis); // points never go back in time
     ByteBuffer payload = frames.duplicate();
+    payload.limit(payload.position() + committedLength(payload, g));
     ByteBuffer head = ByteBuffer.allocate(RECORD_HEADER + 8);
     CRC32C crc = new CRC32C();
     ByteBuffer time = ByteBuffer.allocate(8).putLong(0, at);
     crc.update(time.array());
     crc.update(payload.duplicate());
     head.putInt(8 + payload.remaining()).putInt((int) crc.getValue()).putLong(at).flip();
-    writeFully(current, head, g.end);
-    writeFully(current, payload, g.end + RECORD_HEADER + 8);
-    g.end += RECORD_HEADER + 8 + frames.remaining();
+    long length = RECORD_HEADER + 8 + payload.remaining();
+    current.position(g.end);
+    ByteBuffer[] both = {head, payload};
+    while (payload.hasRemaining()) {
+      current.write(both);
+    }
+    g.end += length;
     g.last++;
     g.lastMillis = at;
     synced = false;
     return g.last;
+  }
+
+  /**
+   * The length of {@code frames} up to its last commit frame: a transaction whose pages spilled to
+   * the WAL before its commit and rolled back can leave stale frames after it.
+   */
+  private int committedLength(ByteBuffer frames, Generation g) throws IOException {
+    int frame = FRAME_HEADER + g.pageSize;
+    int n = frames.remaining();
+    if (n % frame != 0) {
+      throw new IOException(
+          "A batch of " + n + " WAL bytes is not whole frames of " + g.pageSize + "-byte pages");
+    }
+    for (int end = n; end > 0; end -= frame) {
+      if (frames.getInt(frames.position() + end - frame + 4) != 0) {
+        return end;
+      }
+    }
+    throw new IOException("A batch of " + n + " WAL bytes holds no commit frame");
   }
 
   /** Makes every point appended so far durable. */
@@ -344,13 +415,31 @@ final class History implements Closeable {
     }
   }
 
+  /** Syncs and closes, noting where it ended (so the next open need not scan). */
   @Override
   public void close() throws IOException {
     if (current != null) {
       sync();
       current.close();
       current = null;
+      Generation g = generations.lastEntry().getValue();
+      Files.writeString(
+          directory.resolve(CLEAN), g.first + " " + g.end + " " + g.last + " " + g.lastMillis);
+    } else if (generations.isEmpty()) {
+      Files.writeString(directory.resolve(CLEAN), "-1 0 -1 -1");
     }
+  }
+
+  /** Closes without noting a clean end: the next open starts over from the database. */
+  void abandon() {
+    try {
+      if (current != null) {
+        current.close();
+      }
+    } catch (IOException e) {
+      // being abandoned anyway
+    }
+    current = null;
   }
 
   // ---- reading -----------------------------------------------------------------------------
@@ -385,8 +474,24 @@ final class History implements Closeable {
       if (c.size() < HEADER + Math.max(0, length)) {
         return null;
       }
-      return new Generation(b.getLong(8), b.getLong(16), length, p);
+      Generation g = new Generation(b.getLong(8), b.getLong(16), length, p);
+      g.pageSize = length < 0 ? 0 : readPageSize(c);
+      return g;
     }
+  }
+
+  private static int readPageSize(Path generation) throws IOException {
+    try (FileChannel c = FileChannel.open(generation, StandardOpenOption.READ)) {
+      return readPageSize(c);
+    }
+  }
+
+  /** The page size written in the base's database header. */
+  private static int readPageSize(FileChannel generation) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(2);
+    readFully(generation, b, HEADER + 16);
+    int size = Short.toUnsignedInt(b.getShort(0));
+    return size == 1 ? 65536 : size;
   }
 
   /** Sets {@code g.last} and {@code g.end} after its last whole record. */

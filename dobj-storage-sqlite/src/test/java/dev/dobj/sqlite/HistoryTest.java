@@ -146,11 +146,17 @@ class HistoryTest {
       gen = s.filter(p -> p.toString().endsWith(".gen")).findFirst().orElseThrow();
     }
     long intact = Files.size(gen);
-    // A third record that only half reached the disk.
+    try (History h = History.open(history)) {
+      assertThat(h.wasClean()).isTrue();
+      assertThat(h.lastPoint()).isEqualTo(2);
+    }
+    // A crash: a third record only half reached the disk, and the history was not closed.
     try (FileChannel c = FileChannel.open(gen, StandardOpenOption.WRITE)) {
       c.write(ByteBuffer.wrap(new byte[] {0, 0, 0x10, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9}), intact);
     }
+    Files.delete(history.resolve("clean"));
     try (History h = History.open(history)) {
+      assertThat(h.wasClean()).isFalse();
       assertThat(h.lastPoint()).isEqualTo(2);
       assertThat(Files.size(gen)).isEqualTo(intact);
       assertThat(rebuilt(h, 2)).isEqualTo(afterTwo);
