@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
@@ -149,6 +152,12 @@ final class CommitLog implements AutoCloseable {
   private final long segmentBytes;
   private final EngineHooks hooks;
   private final Executor retirer;
+  // Zero-fills segments ahead of the records, on a thread of its own: a writer that needs the
+  // region waits for it, and writers include the committer's threads (a checkpoint's reset
+  // record), so the filling must never queue behind them.
+  private final ExecutorService filler =
+      Executors.newSingleThreadExecutor(
+          Thread.ofPlatform().name("dobj-sqlite-log-fill").daemon(true).factory());
   private final Thread syncer;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
@@ -340,7 +349,7 @@ final class CommitLog implements AutoCloseable {
       s.extending = true;
       try {
         Segment extended = s;
-        retirer.execute(() -> extend(extended));
+        filler.execute(() -> extend(extended));
       } catch (RejectedExecutionException e) {
         s.extending = false; // closing
       }
@@ -700,6 +709,12 @@ final class CommitLog implements AutoCloseable {
     }
     try {
       syncer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    filler.shutdown();
+    try {
+      filler.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -76,22 +76,25 @@ final class History implements Closeable {
   }
 
   private final Path directory;
+  private final boolean fsync;
   private final TreeMap<Long, Generation> generations = new TreeMap<>();
   private FileChannel current; // the last generation, open for appending
   private boolean synced = true;
   private boolean wasClean;
 
-  private History(Path directory) {
+  private History(Path directory, boolean fsync) {
     this.directory = directory;
+    this.fsync = fsync;
   }
 
   /**
    * Opens (creating it if missing) the history in {@code directory}; cuts a torn record at the end
-   * of the last generation.
+   * of the last generation. Without {@code fsync} nothing is ever fsync'd (the engine's {@code OS}
+   * durability).
    */
-  static History open(Path directory) throws IOException {
+  static History open(Path directory, boolean fsync) throws IOException {
     Files.createDirectories(directory);
-    History h = new History(directory);
+    History h = new History(directory, fsync);
     List<Path> files;
     try (Stream<Path> s = Files.list(directory)) {
       files =
@@ -104,6 +107,13 @@ final class History implements Closeable {
         continue;
       }
       h.generations.put(g.first, g);
+    }
+    Generation previous = null;
+    for (Generation g : h.generations.values()) {
+      if (previous != null) {
+        previous.last = g.first - 1; // a generation ends where the next one starts
+      }
+      previous = g;
     }
     Path clean = directory.resolve(CLEAN);
     long[] closedAt = readClean(clean);
@@ -152,6 +162,11 @@ final class History implements Closeable {
    */
   boolean wasClean() {
     return wasClean;
+  }
+
+  /** The time of the first point still in the history (-1 if none). */
+  long firstMillis() {
+    return generations.isEmpty() ? -1 : generations.firstEntry().getValue().baseMillis;
   }
 
   /** The commit time of the last point (-1 if none). */
@@ -222,12 +237,14 @@ final class History implements Closeable {
           }
         }
       }
-      c.force(true);
+      if (fsync) {
+        c.force(true);
+      }
     }
     Files.move(partial, path, StandardCopyOption.ATOMIC_MOVE);
     syncDirectory();
     if (current != null) {
-      if (!synced) {
+      if (!synced && fsync) {
         current.force(false);
       }
       current.close();
@@ -297,7 +314,9 @@ final class History implements Closeable {
   /** Makes every point appended so far durable. */
   void sync() throws IOException {
     if (current != null && !synced) {
-      current.force(false);
+      if (fsync) {
+        current.force(false);
+      }
       synced = true;
     }
   }
@@ -586,6 +605,9 @@ final class History implements Closeable {
   }
 
   private void syncDirectory() throws IOException {
+    if (!fsync) {
+      return;
+    }
     try (FileChannel d = FileChannel.open(directory, StandardOpenOption.READ)) {
       d.force(true);
     }

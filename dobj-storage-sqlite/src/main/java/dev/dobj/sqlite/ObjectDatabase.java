@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -169,6 +170,13 @@ final class ObjectDatabase implements CommitLog.Writer {
   private volatile long loggedPosition;
   // The database file's name in the commit log, made on first use (racy but idempotent)
   private byte[] logName;
+
+  // @GuardedBy("lock"): the object's history for point-in-time recovery while it is in use (open
+  // with the connection, or for a bookmark of an object without a file); null when closed, or
+  // when the engine keeps none
+  private History history;
+  // @GuardedBy("lock"): the WAL's size when the open write transaction began: its frames follow
+  private long walAtBegin;
 
   // @GuardedBy("engine's lock")
   SqliteObjectStore lease;
@@ -788,6 +796,8 @@ final class ObjectDatabase implements CommitLog.Writer {
         removeFile();
         nameToRestore = name;
         durableNow = true;
+      } else {
+        recordHistory();
       }
       committedAlarm = alarm;
       lastSequence = sequence;
@@ -875,7 +885,14 @@ final class ObjectDatabase implements CommitLog.Writer {
       closeMemory();
       if (failure != null && db != null) {
         closeConnection(false);
+      } else if (failure == null && Files.exists(restoreMarker())) {
+        // The restore runs when the object is next used: its file must be closed by then.
+        if (db != null) {
+          closeConnection(true);
+        }
+        state = State.UNKNOWN;
       }
+      closeHistory();
     } catch (SQLException e) {
       LOG.warn("Could not close the failed store of {}", address, e);
     } finally {
@@ -895,6 +912,7 @@ final class ObjectDatabase implements CommitLog.Writer {
       if (db != null) {
         closeConnection(failure == null);
       }
+      closeHistory();
     } catch (SQLException e) {
       throw failed(e, null);
     } finally {
@@ -965,6 +983,13 @@ final class ObjectDatabase implements CommitLog.Writer {
     if (state != State.UNKNOWN) {
       return;
     }
+    if (engine.historyRetention().isPositive() && Files.exists(restoreMarker())) {
+      try {
+        restore();
+      } catch (IOException e) {
+        throw fail(e);
+      }
+    }
     if (Files.exists(file)) {
       state = State.PRESENT;
       committedAlarm = readAlarm(connection());
@@ -1006,6 +1031,13 @@ final class ObjectDatabase implements CommitLog.Writer {
     if (!inTransaction) {
       d.run("BEGIN");
       inTransaction = true;
+      if (history != null && state == State.PRESENT) {
+        try {
+          walAtBegin = d.walSize();
+        } catch (IOException e) {
+          throw fail(e);
+        }
+      }
       if (state != State.PRESENT && nameToRestore != null) {
         // not dirty by itself: a batch that stores nothing else still leaves no file
         PreparedStatement p = d.statement(META_PUT);
@@ -1043,17 +1075,24 @@ final class ObjectDatabase implements CommitLog.Writer {
       // it became durable: see CommitLog).
       Database d = db;
       try {
-        if (d.walSize() == 0) {
-          return d;
+        if (d.walSize() != 0) {
+          onCommitter(
+              () -> {
+                log.awaitDurable(log.position());
+                checkpoint(d);
+                log.appendReset(logName());
+              });
         }
-        onCommitter(
-            () -> {
-              log.awaitDurable(log.position());
-              checkpoint(d);
-              log.appendReset(logName());
-            });
       } catch (IOException e) {
         throw fail(e);
+      }
+    }
+    if (engine.historyRetention().isPositive() && state == State.PRESENT) {
+      try {
+        history();
+      } catch (IOException | RuntimeException e) {
+        // Only the history suffers: the next batch starts a generation from the database.
+        LOG.warn("Could not open the history of {}; bookmarks skip a span", address, e);
       }
     }
     return db;
@@ -1115,6 +1154,7 @@ final class ObjectDatabase implements CommitLog.Writer {
     } finally {
       syncChannel = null;
       db = null;
+      closeHistory();
       try {
         d.close();
       } finally {
@@ -1136,6 +1176,7 @@ final class ObjectDatabase implements CommitLog.Writer {
     }
     state = State.PRESENT;
     closeMemory();
+    closeHistory(); // opened again with the connection: the new file is its next base
     connection();
   }
 
@@ -1164,6 +1205,9 @@ final class ObjectDatabase implements CommitLog.Writer {
       directory.deleteFile(file);
     }
     state = State.ABSENT;
+    if (engine.historyRetention().isPositive()) {
+      history(); // notes the state without data as the history's next point
+    }
   }
 
   /** File work that includes an fsync: runs on the committer, the caller waits (unpinned). */
@@ -1358,6 +1402,7 @@ final class ObjectDatabase implements CommitLog.Writer {
       db.checkpoint();
       engine.hooks().checkpointed(file);
       logReset(false);
+      rebaseHistory();
     } catch (SQLException e) {
       LOG.error("Could not checkpoint {}", file, e);
       failed(e, null);
@@ -1366,6 +1411,295 @@ final class ObjectDatabase implements CommitLog.Writer {
       fail(e);
     } finally {
       lock.unlock();
+    }
+  }
+
+  // ---- point-in-time recovery ------------------------------------------------------------------
+
+  /** The bytes of a WAL file's own header, before its first frame. */
+  private static final int WAL_HEADER = 32;
+
+  /** A generation is started afresh once its records outgrow this and twice its base. */
+  private static final long REBASE_BYTES = 64L << 20;
+
+  private static final java.util.regex.Pattern BOOKMARK =
+      java.util.regex.Pattern.compile("([0-9a-f]{16})-([0-9a-f]{16})");
+
+  private Path historyDirectory() {
+    return file.resolveSibling(id + ".history");
+  }
+
+  private Path restoreMarker() {
+    return historyDirectory().resolve("restore");
+  }
+
+  /**
+   * The history, opened if needed (lock held; the engine keeps histories). A history that may lack
+   * batches the database holds (none yet, or not closed cleanly: a crash) starts a generation from
+   * the database as it is now; one whose object has no file any more notes that as a point.
+   */
+  private History history() throws IOException {
+    if (history != null) {
+      return history;
+    }
+    History h = History.open(historyDirectory(), engine.durability() == Durability.FSYNC);
+    try {
+      long now = System.currentTimeMillis();
+      if (state == State.PRESENT) {
+        if (!h.wasClean() || h.lastPoint() < 0 || h.baseLength() < 0) {
+          Database d = db;
+          onCommitter(
+              () -> {
+                if (d.walSize() > 0) { // the file must hold every committed batch
+                  awaitLogged();
+                  checkpoint(d);
+                  logReset(false);
+                }
+                h.startGeneration(file, now);
+              });
+        }
+      } else if (h.lastPoint() >= 0 && h.baseLength() >= 0) {
+        onCommitter(() -> h.startGeneration((byte[]) null, now)); // the file went
+      }
+      h.dropBefore(now - engine.historyRetention().toMillis());
+    } catch (IOException | RuntimeException e) {
+      h.abandon();
+      throw e;
+    }
+    history = h;
+    return h;
+  }
+
+  /** Adds the batch just committed (its WAL frames) to the history. */
+  private void recordHistory() throws IOException {
+    if (!engine.historyRetention().isPositive()) {
+      return;
+    }
+    History h = history;
+    if (h == null) {
+      history(); // could not open before: starts from the database, this batch included
+      return;
+    }
+    FileChannel wal = db.wal();
+    long size = wal == null ? 0 : wal.size();
+    long from = Math.max(walAtBegin, WAL_HEADER);
+    if (size <= from) {
+      return; // nothing reached the WAL (the batch changed no page)
+    }
+    ByteBuffer frames = ByteBuffer.allocate(Math.toIntExact(size - from));
+    while (frames.hasRemaining()) {
+      if (wal.read(frames, from + frames.position()) < 0) {
+        throw new IOException("The WAL of " + file + " ended before " + size + " bytes");
+      }
+    }
+    try {
+      h.append(frames.flip(), System.currentTimeMillis());
+    } catch (IOException | RuntimeException e) {
+      // The history would have a hole: drop it; the next batch starts a generation afresh.
+      LOG.warn("Could not add a batch of {} to its history; bookmarks skip a span", address, e);
+      h.abandon();
+      history = null;
+    }
+  }
+
+  /** After a checkpoint (committer, lock held): a history grown past its base starts anew. */
+  private void rebaseHistory() {
+    History h = history;
+    if (h == null || h.growth() <= Math.max(REBASE_BYTES, 2 * h.baseLength())) {
+      return;
+    }
+    try {
+      long now = System.currentTimeMillis();
+      h.startGeneration(file, now);
+      h.dropBefore(now - engine.historyRetention().toMillis());
+    } catch (IOException e) {
+      LOG.warn("Could not start a new history generation of {}", address, e);
+      h.abandon();
+      history = null;
+    }
+  }
+
+  private void closeHistory() {
+    History h = history;
+    history = null;
+    if (h != null) {
+      try {
+        h.close();
+      } catch (IOException e) {
+        LOG.warn("Could not close the history of {}; it starts afresh next time", address, e);
+        h.abandon();
+      }
+    }
+  }
+
+  private History historyForBookmarks(String operation) throws IOException, SQLException {
+    if (!engine.historyRetention().isPositive()) {
+      throw new UnsupportedOperationException(
+          operation
+              + " needs the object's history, which this storage engine does not keep"
+              + " (historyRetention is 0)");
+    }
+    if (inTransaction) {
+      throw new IllegalStateException(
+          operation + " with a write transaction open in the store of " + address);
+    }
+    ensureKnown();
+    History h = history();
+    if (h.lastPoint() < 0) {
+      long now = System.currentTimeMillis();
+      onCommitter(() -> h.startGeneration((byte[]) null, now)); // never written: no data
+    }
+    return h;
+  }
+
+  private static String bookmark(long point, long millis) {
+    return String.format(java.util.Locale.ROOT, "%016x-%016x", point, millis);
+  }
+
+  String currentBookmark() {
+    lock.lock();
+    try {
+      check();
+      History h = historyForBookmarks("getCurrentBookmark");
+      return bookmark(h.lastPoint(), h.lastMillis());
+    } catch (IOException e) {
+      throw fail(e);
+    } catch (SQLException e) {
+      throw failed(e, null);
+    } finally {
+      done();
+    }
+  }
+
+  String bookmarkForTime(Instant time) {
+    Objects.requireNonNull(time, "time");
+    lock.lock();
+    try {
+      check();
+      History h = historyForBookmarks("getBookmarkForTime");
+      java.util.OptionalLong point = h.pointAt(time.toEpochMilli());
+      if (point.isEmpty()) {
+        throw new IllegalArgumentException(
+            "No bookmark for "
+                + time
+                + ": the history of "
+                + address
+                + " starts at "
+                + Instant.ofEpochMilli(h.firstMillis())
+                + " (it is kept "
+                + engine.historyRetention().toDays()
+                + " days)");
+      }
+      return bookmark(point.getAsLong(), h.millisOf(point.getAsLong()));
+    } catch (IOException e) {
+      throw fail(e);
+    } catch (SQLException e) {
+      throw failed(e, null);
+    } finally {
+      done();
+    }
+  }
+
+  String restoreOnNextOpen(String bookmark) {
+    Objects.requireNonNull(bookmark, "bookmark");
+    lock.lock();
+    try {
+      check();
+      History h = historyForBookmarks("onNextSessionRestoreBookmark");
+      java.util.regex.Matcher m = BOOKMARK.matcher(bookmark);
+      if (!m.matches()) {
+        throw new IllegalArgumentException(
+            "Invalid bookmark \"" + bookmark + "\": expected 16 hex digits, '-', 16 hex digits");
+      }
+      long point = Long.parseUnsignedLong(m.group(1), 16);
+      if (!h.contains(point)) {
+        throw new IllegalArgumentException(
+            "Bookmark "
+                + bookmark
+                + " is not in the history of "
+                + address
+                + " any more (or never was): it holds points from "
+                + bookmark(h.firstPoint(), h.firstMillis()));
+      }
+      String undo = bookmark(h.lastPoint(), h.lastMillis());
+      Path marker = restoreMarker();
+      Path tmp = marker.resolveSibling("restore.tmp");
+      onCommitter(
+          () -> {
+            try (FileChannel c =
+                FileChannel.open(
+                    tmp,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE)) {
+              ByteBuffer b = ByteBuffer.wrap(bookmark.getBytes(StandardCharsets.US_ASCII));
+              while (b.hasRemaining()) {
+                c.write(b);
+              }
+              c.force(true);
+            }
+            Files.move(
+                tmp, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel d = FileChannel.open(marker.getParent(), StandardOpenOption.READ)) {
+              d.force(true);
+            }
+          });
+      return undo;
+    } catch (IOException e) {
+      throw fail(e);
+    } catch (SQLException e) {
+      throw failed(e, null);
+    } finally {
+      done();
+    }
+  }
+
+  /**
+   * Replaces the database with the state a restore marker names (lock held, no connection, state
+   * unknown): the rebuilt file takes the old one's place, no commit log record of the old one can
+   * be replayed into it, and the restored state is the history's next point.
+   */
+  private void restore() throws IOException {
+    String bookmark = Files.readString(restoreMarker(), StandardCharsets.US_ASCII).trim();
+    java.util.regex.Matcher m = BOOKMARK.matcher(bookmark);
+    if (!m.matches()) {
+      throw new IOException("The restore marker of " + address + " is unreadable: " + bookmark);
+    }
+    long point = Long.parseUnsignedLong(m.group(1), 16);
+    closeHistory();
+    History h = History.open(historyDirectory(), engine.durability() == Durability.FSYNC);
+    try {
+      Path rebuilt = file.resolveSibling(id + ".restoring");
+      boolean present = h.rebuild(point, rebuilt);
+      onCommitter(
+          () -> {
+            CommitLog log = engine.log();
+            if (log != null && Files.exists(file)) {
+              log.awaitDurable(log.appendReset(logName()));
+            }
+            Files.deleteIfExists(walFile);
+            if (present) {
+              Files.move(
+                  rebuilt,
+                  file,
+                  StandardCopyOption.ATOMIC_MOVE,
+                  StandardCopyOption.REPLACE_EXISTING);
+            } else {
+              Files.deleteIfExists(file);
+            }
+            directory.sync();
+            if (present) {
+              h.startGeneration(file, System.currentTimeMillis());
+            } else {
+              h.startGeneration((byte[]) null, System.currentTimeMillis());
+            }
+            Files.delete(restoreMarker());
+            h.close();
+          });
+      LOG.info("Restored {} to bookmark {}", address, bookmark);
+    } catch (IOException | RuntimeException e) {
+      h.abandon();
+      throw e;
     }
   }
 

@@ -88,6 +88,21 @@ final class SqliteObjectStore implements ObjectStore {
   }
 
   @Override
+  public String currentBookmark() {
+    return object().currentBookmark();
+  }
+
+  @Override
+  public String bookmarkForTime(Instant time) {
+    return object().bookmarkForTime(time);
+  }
+
+  @Override
+  public String restoreOnNextOpen(String bookmark) {
+    return object().restoreOnNextOpen(bookmark);
+  }
+
+  @Override
   public Optional<Instant> alarm() {
     return object().alarm();
   }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -116,11 +117,17 @@ public final class SqliteStorageEngine implements StorageEngine {
     this(builder(dataDirectory).durability(durability));
   }
 
+  /** The default time an object's history is kept for point-in-time recovery (SPEC: 7 days). */
+  public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(7);
+
+  private final Duration historyRetention;
+
   private SqliteStorageEngine(Builder b) {
     this.dataDirectory = b.dataDirectory.toAbsolutePath();
     this.durability = b.durability;
     this.maxOpenConnections = b.maxOpenConnections;
     this.checkpointBytes = b.checkpointBytes;
+    this.historyRetention = b.historyRetention;
     this.hooks = b.hooks;
     try {
       Files.createDirectories(dataDirectory);
@@ -157,6 +164,7 @@ public final class SqliteStorageEngine implements StorageEngine {
     private int maxOpenConnections = DEFAULT_MAX_OPEN_CONNECTIONS;
     private int committerThreads = DEFAULT_COMMITTER_THREADS;
     private long checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
+    private Duration historyRetention = DEFAULT_HISTORY_RETENTION;
     private boolean commitLog = true;
     private long logSegmentBytes = DEFAULT_LOG_SEGMENT_BYTES;
     private EngineHooks hooks = EngineHooks.NONE;
@@ -208,6 +216,24 @@ public final class SqliteStorageEngine implements StorageEngine {
         throw new IllegalArgumentException("checkpointBytes must not be negative; got " + bytes);
       }
       this.checkpointBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How long each object's history is kept for point-in-time recovery (bookmarks); default 7
+     * days, {@link Duration#ZERO} keeps none (bookmarks are then refused). The history holds every
+     * batch's page images since its base: about the bytes the object wrote in that time, plus a
+     * copy of its database each time the history outgrows it.
+     *
+     * @throws IllegalArgumentException if {@code retention} is negative
+     */
+    public Builder historyRetention(Duration retention) {
+      Objects.requireNonNull(retention, "retention");
+      if (retention.isNegative()) {
+        throw new IllegalArgumentException(
+            "historyRetention must not be negative; got " + retention);
+      }
+      this.historyRetention = retention;
       return this;
     }
 
@@ -473,6 +499,11 @@ public final class SqliteStorageEngine implements StorageEngine {
 
   long checkpointBytes() {
     return checkpointBytes;
+  }
+
+  /** How long objects' histories are kept; zero: none is kept. */
+  Duration historyRetention() {
+    return historyRetention;
   }
 
   long nextSequence() {

@@ -21,8 +21,11 @@ class ConnectionBoundTest {
   private static final String NAMESPACE = "bound";
   private static final int BOUND = 16;
 
-  /** A database file, its WAL, and the engine's channel on the WAL. */
-  private static final int FILES_PER_CONNECTION = 3;
+  /**
+   * A database file, its WAL, the engine's channel on the WAL, and the object's history (open with
+   * its connection).
+   */
+  private static final int FILES_PER_CONNECTION = 4;
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 

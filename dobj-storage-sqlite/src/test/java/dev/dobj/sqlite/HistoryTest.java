@@ -104,7 +104,7 @@ class HistoryTest {
   @Test
   void everyPoint_rebuildsToTheRowsOfThatBatch_acrossCheckpointsAndGrowth() throws Exception {
     List<String> expected = new ArrayList<>();
-    try (History h = History.open(dir.resolve("history"))) {
+    try (History h = History.open(dir.resolve("history"), true)) {
       assertThat(h.lastPoint()).isEqualTo(-1);
       long first = h.startGeneration(dbFile, 1_000);
       expected.add(rows());
@@ -135,7 +135,7 @@ class HistoryTest {
   void aTornRecordAtTheEnd_isCutWhenTheHistoryOpens_andTheEarlierPointsStay() throws Exception {
     Path history = dir.resolve("history");
     String afterTwo;
-    try (History h = History.open(history)) {
+    try (History h = History.open(history, true)) {
       h.startGeneration(dbFile, 1_000);
       h.append(batch("INSERT INTO t VALUES (1, 'one')"), 1_001);
       h.append(batch("INSERT INTO t VALUES (2, 'two')"), 1_002);
@@ -146,7 +146,7 @@ class HistoryTest {
       gen = s.filter(p -> p.toString().endsWith(".gen")).findFirst().orElseThrow();
     }
     long intact = Files.size(gen);
-    try (History h = History.open(history)) {
+    try (History h = History.open(history, true)) {
       assertThat(h.wasClean()).isTrue();
       assertThat(h.lastPoint()).isEqualTo(2);
     }
@@ -155,7 +155,7 @@ class HistoryTest {
       c.write(ByteBuffer.wrap(new byte[] {0, 0, 0x10, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9}), intact);
     }
     Files.delete(history.resolve("clean"));
-    try (History h = History.open(history)) {
+    try (History h = History.open(history, true)) {
       assertThat(h.wasClean()).isFalse();
       assertThat(h.lastPoint()).isEqualTo(2);
       assertThat(Files.size(gen)).isEqualTo(intact);
@@ -168,12 +168,13 @@ class HistoryTest {
 
   @Test
   void pointsAreFoundByTime_andOldGenerationsAreDroppedWhole() throws Exception {
-    try (History h = History.open(dir.resolve("history"))) {
+    String atThree;
+    try (History h = History.open(dir.resolve("history"), true)) {
       h.startGeneration(dbFile, 1_000); // 0
       h.append(batch("INSERT INTO t VALUES (1, 'a')"), 2_000); // 1
       h.append(batch("INSERT INTO t VALUES (2, 'b')"), 1_500); // 2: a clock step back
       checkpoint();
-      String atThree = rows();
+      atThree = rows();
       assertThat(h.startGeneration(dbFile, 5_000)).isEqualTo(3);
       h.append(batch("INSERT INTO t VALUES (3, 'c')"), 6_000); // 4
 
@@ -184,7 +185,10 @@ class HistoryTest {
       assertThat(h.pointAt(2_000)).hasValue(2);
       assertThat(h.pointAt(5_999)).hasValue(3);
       assertThat(h.pointAt(Long.MAX_VALUE)).hasValue(4);
-
+    }
+    try (History h = History.open(dir.resolve("history"), true)) {
+      assertThat(h.contains(2)).as("an older generation's points, after a reopen").isTrue();
+      assertThat(rebuilt(h, 2)).isEqualTo(atThree);
       h.dropBefore(4_999); // the first generation still holds points after 4,999
       assertThat(h.contains(0)).isTrue();
       h.dropBefore(5_000);
@@ -201,7 +205,7 @@ class HistoryTest {
 
   @Test
   void aGenerationWithoutData_rebuildsToNoFile_andTakesNoBatch() throws Exception {
-    try (History h = History.open(dir.resolve("history"))) {
+    try (History h = History.open(dir.resolve("history"), true)) {
       h.startGeneration(dbFile, 1_000);
       long emptied = h.startGeneration((byte[]) null, 2_000);
       Path target = dir.resolve("rebuilt.sqlite");

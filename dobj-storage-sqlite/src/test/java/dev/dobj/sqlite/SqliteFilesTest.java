@@ -88,8 +88,10 @@ class SqliteFilesTest {
       assertThat(header[19]).as("read version: WAL").isEqualTo((byte) 2);
       String id = address("a").id().toString();
       assertThat(filesOnDisk())
-          .as("the database and its WAL; no -shm (exclusive locking), no temporary file left")
-          .containsExactly(id + ".sqlite", id + ".sqlite-wal");
+          .as(
+              "the database, its WAL and its history (point-in-time recovery); no -shm"
+                  + " (exclusive locking), no temporary file left")
+          .containsExactly(id + ".history", id + ".sqlite", id + ".sqlite-wal");
     }
   }
 
@@ -143,7 +145,11 @@ class SqliteFilesTest {
       assertThat(named.durable(named.commit())).succeedsWithin(WAIT);
       assertThat(Files.exists(file("plain"))).isFalse();
       assertThat(Files.exists(file("named"))).isFalse();
-      assertThat(filesOnDisk()).noneMatch(f -> f.startsWith(address("plain").id().toString()));
+      String plain = address("plain").id().toString();
+      assertThat(filesOnDisk())
+          .as("only the history stays, for a restore")
+          .filteredOn(f -> f.startsWith(plain))
+          .containsExactly(plain + ".history");
       assertThat(engine.listObjects(NAMESPACE, Optional.empty(), 10)).isEmpty();
       // and the store goes on: the next write creates the file again, with the name
       s.put("again", new byte[] {2});

@@ -121,6 +121,47 @@ public interface ObjectStore extends AutoCloseable {
    */
   default void interrupt() {}
 
+  // ---- point-in-time recovery (SPEC section 4) ---------------------------------------------
+
+  /**
+   * A bookmark for the state after the last committed batch. Bookmarks are opaque strings; those of
+   * one object sort (as strings) in the order of the states they name.
+   *
+   * @throws UnsupportedOperationException if the engine keeps no history
+   * @throws IllegalStateException if a write transaction is open
+   */
+  default String currentBookmark() {
+    throw noHistory();
+  }
+
+  /**
+   * A bookmark for the state at {@code time}: after the last batch committed at or before it.
+   *
+   * @throws IllegalArgumentException if the history does not reach back to {@code time}
+   * @throws UnsupportedOperationException if the engine keeps no history
+   */
+  default String bookmarkForTime(Instant time) {
+    throw noHistory();
+  }
+
+  /**
+   * Makes the next opening of this object's store restore the state {@code bookmark} names (the
+   * caller then closes the store, as {@code ctx.abort()} does).
+   *
+   * @return a bookmark for the state before the restore, which undoes it
+   * @throws IllegalArgumentException for a malformed bookmark, or one the history no longer holds
+   * @throws UnsupportedOperationException if the engine keeps no history
+   * @throws IllegalStateException if a write transaction is open
+   */
+  default String restoreOnNextOpen(String bookmark) {
+    throw noHistory();
+  }
+
+  private static UnsupportedOperationException noHistory() {
+    return new UnsupportedOperationException(
+        "Point-in-time recovery (bookmarks) is not available with this storage engine");
+  }
+
   /** Commits nothing further; releases the store (pending durability still completes). */
   @Override
   void close();

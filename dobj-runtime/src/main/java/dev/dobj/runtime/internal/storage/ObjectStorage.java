@@ -742,27 +742,34 @@ public final class ObjectStorage implements Storage {
     return sql;
   }
 
+  /**
+   * A bookmark for the state after every write so far: the open batch is committed first (as {@code
+   * sync()} does, without waiting for its durability).
+   */
   @Override
   public String getCurrentBookmark() {
     check("getCurrentBookmark");
-    throw noPointInTimeRecovery();
+    commitAll();
+    return store.currentBookmark();
   }
 
   @Override
   public String getBookmarkForTime(Instant time) {
     check("getBookmarkForTime");
-    throw noPointInTimeRecovery();
+    Objects.requireNonNull(time, "time");
+    return store.bookmarkForTime(time);
   }
 
+  /**
+   * The restore happens when the object next starts (after {@code ctx.abort()}); the returned
+   * bookmark names the state before it, every write so far included (the open batch is committed).
+   */
   @Override
   public String onNextSessionRestoreBookmark(String bookmark) {
     check("onNextSessionRestoreBookmark");
-    throw noPointInTimeRecovery();
-  }
-
-  private UnsupportedOperationException noPointInTimeRecovery() {
-    return new UnsupportedOperationException(
-        "Point-in-time recovery (bookmarks) is not available with this storage engine yet");
+    Objects.requireNonNull(bookmark, "bookmark");
+    commitAll();
+    return store.restoreOnNextOpen(bookmark);
   }
 
   @SuppressWarnings("unchecked")

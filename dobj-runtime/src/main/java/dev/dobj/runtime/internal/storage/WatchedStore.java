@@ -129,6 +129,36 @@ final class WatchedStore implements ObjectStore {
   }
 
   @Override
+  public String currentBookmark() {
+    begin();
+    try {
+      return store.currentBookmark();
+    } finally {
+      end();
+    }
+  }
+
+  @Override
+  public String bookmarkForTime(Instant time) {
+    begin();
+    try {
+      return store.bookmarkForTime(time);
+    } finally {
+      end();
+    }
+  }
+
+  @Override
+  public String restoreOnNextOpen(String bookmark) {
+    begin();
+    try {
+      return store.restoreOnNextOpen(bookmark);
+    } finally {
+      end();
+    }
+  }
+
+  @Override
   public Optional<Instant> alarm() {
     begin();
     try {

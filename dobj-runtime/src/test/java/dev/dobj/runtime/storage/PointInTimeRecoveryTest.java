@@ -1,0 +1,246 @@
+package dev.dobj.runtime.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dobj.DurableObject;
+import dev.dobj.DurableObjectException;
+import dev.dobj.DurableObjectState;
+import dev.dobj.Env;
+import dev.dobj.runtime.DurableObjectRuntime;
+import dev.dobj.sqlite.SqliteStorageEngine;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Point-in-time recovery (SPEC section 4) through the public API: {@code getCurrentBookmark},
+ * {@code getBookmarkForTime}, {@code onNextSessionRestoreBookmark} followed by {@code abort()}.
+ */
+class PointInTimeRecoveryTest extends StorageTestBase {
+
+  /** The RPC side of an object that keeps KV and SQL state and can be rolled back. */
+  public interface Ledger {
+    void put(String key, String value);
+
+    Optional<String> get(String key);
+
+    void setNote(String note);
+
+    String note();
+
+    void deleteAll();
+
+    String bookmark();
+
+    String bookmarkAt(long epochMillis);
+
+    /** Asks for the restore and returns the undo bookmark (the object is not reset yet). */
+    String prepareRestore(String bookmark);
+
+    void abort();
+  }
+
+  public static final class LedgerObject extends DurableObject implements Ledger {
+    public LedgerObject(DurableObjectState ctx, Env env) {
+      super(ctx, env);
+      ctx.storage()
+          .sql()
+          .exec("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY CHECK (id = 1), t TEXT)");
+    }
+
+    @Override
+    public void put(String key, String value) {
+      ctx.storage().put(key, value);
+    }
+
+    @Override
+    public Optional<String> get(String key) {
+      return ctx.storage().get(key, String.class);
+    }
+
+    @Override
+    public void setNote(String note) {
+      ctx.storage()
+          .sql()
+          .exec(
+              "INSERT INTO notes VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET t = excluded.t",
+              note);
+    }
+
+    @Override
+    public String note() {
+      var rows = ctx.storage().sql().exec("SELECT t FROM notes").toArray();
+      return rows.isEmpty() ? "none" : String.valueOf(rows.get(0).get("t"));
+    }
+
+    @Override
+    public void deleteAll() {
+      ctx.storage().deleteAll();
+    }
+
+    @Override
+    public String bookmark() {
+      return ctx.storage().getCurrentBookmark();
+    }
+
+    @Override
+    public String bookmarkAt(long epochMillis) {
+      return ctx.storage().getBookmarkForTime(Instant.ofEpochMilli(epochMillis));
+    }
+
+    @Override
+    public String prepareRestore(String bookmark) {
+      return ctx.storage().onNextSessionRestoreBookmark(bookmark);
+    }
+
+    @Override
+    public void abort() {
+      ctx.abort("restoring a bookmark");
+    }
+  }
+
+  @BeforeEach
+  void bindLedger() {
+    tweak = b -> b.bind("LEDGER", LedgerObject.class, "ledger-key");
+    restart();
+  }
+
+  private Ledger ledger(String name) {
+    return runtime.env().namespace("LEDGER", Ledger.class).getByName(name).call();
+  }
+
+  /** Asks for the restore, then aborts the object, as Cloudflare's documentation does. */
+  private String restore(String name, String bookmark) {
+    String undo = ledger(name).prepareRestore(bookmark);
+    assertThatThrownBy(() -> ledger(name).abort())
+        .isInstanceOf(DurableObjectException.class)
+        .satisfies(e -> assertThat(((DurableObjectException) e).reset()).isTrue());
+    return undo;
+  }
+
+  @Test
+  void aBookmark_restoresKvAndSql_andTheUndoBookmarkBringsBackWhatCameAfter() {
+    Ledger l = ledger("a");
+    l.put("a", "1");
+    l.setNote("first");
+    String first = l.bookmark();
+    l.put("a", "2");
+    l.put("c", "3");
+    l.setNote("second");
+
+    String undo = restore("a", first);
+    Ledger restored = ledger("a");
+    assertThat(restored.get("a")).contains("1");
+    assertThat(restored.get("c")).isEmpty();
+    assertThat(restored.note()).isEqualTo("first");
+
+    restore("a", undo);
+    Ledger again = ledger("a");
+    assertThat(again.get("a")).contains("2");
+    assertThat(again.get("c")).contains("3");
+    assertThat(again.note()).isEqualTo("second");
+    assertThat(ledger("other").get("a")).as("another object is untouched").isEmpty();
+  }
+
+  @Test
+  void bookmarksSortInTheOrderOfTheirStates_andOutliveARestart() {
+    Ledger l = ledger("a");
+    l.put("k", "1");
+    String b1 = l.bookmark();
+    l.put("k", "2");
+    String b2 = l.bookmark();
+    l.put("k", "3");
+    String b3 = l.bookmark();
+    assertThat(b1).isLessThan(b2);
+    assertThat(b2).isLessThan(b3);
+    assertThat(l.bookmark()).as("nothing written since").isEqualTo(b3);
+
+    restart();
+    restore("a", b2);
+    assertThat(ledger("a").get("k")).contains("2");
+    assertThat(ledger("a").bookmark()).as("the restore is a later state").isGreaterThan(b3);
+    restart();
+    assertThat(ledger("a").get("k")).contains("2");
+  }
+
+  @Test
+  void bookmarkForTime_namesTheStateAtThatTime() {
+    Ledger l = ledger("a");
+    assertThat(l.get("k")).isEmpty(); // constructed: its table is the first point
+    long before = nextMillisecond();
+    nextMillisecond();
+    l.put("k", "1");
+    long between = nextMillisecond();
+    nextMillisecond(); // the next write carries a later millisecond
+    l.put("k", "2");
+
+    restore("a", ledger("a").bookmarkAt(between));
+    assertThat(ledger("a").get("k")).contains("1");
+    restore("a", ledger("a").bookmarkAt(before));
+    assertThat(ledger("a").get("k")).as("before the first put").isEmpty();
+    assertThatThrownBy(() -> ledger("a").bookmarkAt(before - 86_400_000L))
+        .isInstanceOf(DurableObjectException.class)
+        .hasMessageContaining("No bookmark for")
+        .hasMessageContaining("kept 7 days");
+  }
+
+  /** Waits for the wall clock's next millisecond and returns it (the history's clock). */
+  private static long nextMillisecond() {
+    long now = System.currentTimeMillis();
+    while (System.currentTimeMillis() == now) {
+      Thread.onSpinWait();
+    }
+    return System.currentTimeMillis();
+  }
+
+  @Test
+  void deleteAll_canBeUndone() {
+    Ledger l = ledger("a");
+    l.put("k", "v");
+    l.setNote("kept");
+    String full = l.bookmark();
+    l.deleteAll();
+    String empty = l.bookmark();
+    assertThat(ledger("a").get("k")).isEmpty();
+
+    restore("a", full);
+    assertThat(ledger("a").get("k")).contains("v");
+    assertThat(ledger("a").note()).isEqualTo("kept");
+    restore("a", empty);
+    assertThat(ledger("a").get("k")).isEmpty();
+  }
+
+  @Test
+  void badBookmarks_areRefusedWithTheValue_andNothingIsRestored() {
+    Ledger l = ledger("a");
+    l.put("k", "v");
+    assertThatThrownBy(() -> l.prepareRestore("yesterday"))
+        .isInstanceOf(DurableObjectException.class)
+        .hasMessageContaining("Invalid bookmark \"yesterday\"");
+    assertThatThrownBy(() -> l.prepareRestore("00000000000003e7-0000000000000000"))
+        .isInstanceOf(DurableObjectException.class)
+        .hasMessageContaining("00000000000003e7-0000000000000000 is not in the history");
+    assertThatThrownBy(() -> ledger("a").abort()).isInstanceOf(DurableObjectException.class);
+    assertThat(ledger("a").get("k")).contains("v");
+  }
+
+  @Test
+  void withoutAHistory_bookmarksAreRefusedClearly() {
+    runtime.close();
+    runtime =
+        DurableObjectRuntime.builder()
+            .clock(clock)
+            .storage(
+                SqliteStorageEngine.builder(dataDir.resolve("no-history"))
+                    .historyRetention(Duration.ZERO)
+                    .build())
+            .bind("LEDGER", LedgerObject.class, "ledger-key")
+            .build();
+    assertThatThrownBy(() -> ledger("a").bookmark())
+        .isInstanceOf(DurableObjectException.class)
+        .hasMessageContaining("historyRetention is 0");
+  }
+}
