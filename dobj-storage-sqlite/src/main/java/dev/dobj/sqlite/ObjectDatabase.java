@@ -789,6 +789,7 @@ final class ObjectDatabase implements CommitLog.Writer {
       }
       endTransaction();
       boolean durableNow = engine.durability() == Durability.OS;
+      boolean toHistory = false;
       if (state == State.ABSENT) {
         materialize();
         durableNow = true;
@@ -797,7 +798,7 @@ final class ObjectDatabase implements CommitLog.Writer {
         nameToRestore = name;
         durableNow = true;
       } else {
-        recordHistory();
+        toHistory = true;
       }
       committedAlarm = alarm;
       lastSequence = sequence;
@@ -809,12 +810,16 @@ final class ObjectDatabase implements CommitLog.Writer {
       }
       sync.committed(sequence);
       CommitLog log = engine.log();
+      ByteBuffer frames = null;
       if (durableNow) {
         finishDurable(sequence);
       } else if (log != null) {
-        logBatch(log, sequence);
+        frames = logBatch(log, sequence);
       } else {
         sync.requestSync(engine.committer(), this::syncNow);
+      }
+      if (toHistory) {
+        recordHistory(frames);
       }
       // With the log, the WAL's size is what was logged (no second stat of the file).
       boolean overThreshold =
@@ -986,8 +991,17 @@ final class ObjectDatabase implements CommitLog.Writer {
     if (engine.historyRetention().isPositive() && Files.exists(restoreMarker())) {
       try {
         restore();
-      } catch (IOException e) {
-        throw fail(e);
+      } catch (IOException | RuntimeException e) {
+        // An object that could never open again would be worse than one not restored.
+        LOG.error("Could not restore {} to its bookmark; it keeps its data", address, e);
+        try {
+          Files.move(
+              restoreMarker(),
+              restoreMarker().resolveSibling("restore.failed"),
+              StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException moved) {
+          throw fail(moved);
+        }
       }
     }
     if (Files.exists(file)) {
@@ -1206,7 +1220,11 @@ final class ObjectDatabase implements CommitLog.Writer {
     }
     state = State.ABSENT;
     if (engine.historyRetention().isPositive()) {
-      history(); // notes the state without data as the history's next point
+      try {
+        history(); // notes the state without data as the history's next point
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Could not note in its history that {} holds nothing now", address, e);
+      }
     }
   }
 
@@ -1470,36 +1488,47 @@ final class ObjectDatabase implements CommitLog.Writer {
     return h;
   }
 
-  /** Adds the batch just committed (its WAL frames) to the history. */
-  private void recordHistory() throws IOException {
+  /**
+   * Adds the batch just committed (its WAL frames) to the history. Never fails the commit: a
+   * history that could not take the batch is dropped, and the next batch starts a generation from
+   * the database (bookmarks then skip a span).
+   */
+  private void recordHistory(ByteBuffer logged) {
     if (!engine.historyRetention().isPositive()) {
       return;
     }
     History h = history;
-    if (h == null) {
-      history(); // could not open before: starts from the database, this batch included
-      return;
+    try {
+      if (h == null) {
+        history(); // could not open before: starts from the database, this batch included
+        return;
+      }
+      ByteBuffer frames = logged != null ? logged : readBatchFrames();
+      if (!frames.hasRemaining()) {
+        return; // nothing reached the WAL (the batch changed no page)
+      }
+      h.append(frames, System.currentTimeMillis());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not add a batch of {} to its history; bookmarks skip a span", address, e);
+      if (h != null) {
+        h.abandon();
+      }
+      history = null;
     }
+  }
+
+  /** The WAL frames the batch just committed wrote (without the commit log, which has them). */
+  private ByteBuffer readBatchFrames() throws IOException {
     FileChannel wal = db.wal();
     long size = wal == null ? 0 : wal.size();
     long from = Math.max(walAtBegin, WAL_HEADER);
-    if (size <= from) {
-      return; // nothing reached the WAL (the batch changed no page)
-    }
-    ByteBuffer frames = ByteBuffer.allocate(Math.toIntExact(size - from));
+    ByteBuffer frames = ByteBuffer.allocate(Math.toIntExact(Math.max(0, size - from)));
     while (frames.hasRemaining()) {
       if (wal.read(frames, from + frames.position()) < 0) {
         throw new IOException("The WAL of " + file + " ended before " + size + " bytes");
       }
     }
-    try {
-      h.append(frames.flip(), System.currentTimeMillis());
-    } catch (IOException | RuntimeException e) {
-      // The history would have a hole: drop it; the next batch starts a generation afresh.
-      LOG.warn("Could not add a batch of {} to its history; bookmarks skip a span", address, e);
-      h.abandon();
-      history = null;
-    }
+    return frames.flip();
   }
 
   /** After a checkpoint (committer, lock held): a history grown past its base starts anew. */
@@ -1706,7 +1735,11 @@ final class ObjectDatabase implements CommitLog.Writer {
   // ---- the commit log's side ------------------------------------------------------------------
 
   /** Appends the WAL bytes of the batch just committed to the commit log (lock held). */
-  private void logBatch(CommitLog log, long sequence) throws IOException {
+  /**
+   * Appends the batch's WAL bytes to the log; returns its frames (without the WAL's header), a view
+   * of the record, for the history.
+   */
+  private ByteBuffer logBatch(CommitLog log, long sequence) throws IOException {
     FileChannel wal = db.wal();
     long size = wal == null ? 0 : wal.size();
     if (size < logged) {
@@ -1714,6 +1747,7 @@ final class ObjectDatabase implements CommitLog.Writer {
           "The WAL of " + file + " shrank from " + logged + " to " + size + " bytes unexpectedly");
     }
     ByteBuffer record = CommitLog.framesRecord(logName(), logged, Math.toIntExact(size - logged));
+    int start = record.position();
     long at = logged;
     while (record.hasRemaining()) {
       int n = wal.read(record, at);
@@ -1722,8 +1756,13 @@ final class ObjectDatabase implements CommitLog.Writer {
       }
       at += n;
     }
+    int end = record.position();
+    int skip = (int) Math.max(0, WAL_HEADER - logged);
     loggedPosition = log.append(this, sequence, record);
     logged = size;
+    return ByteBuffer.wrap(
+            record.array(), Math.min(start + skip, end), Math.max(0, end - start - skip))
+        .slice();
   }
 
   private byte[] logName() {
