@@ -83,6 +83,8 @@ record AppConfig(
    *
    * @param commitLog whether {@code fsync} durability goes through the shared commit log (one fsync
    *     covers the batches of every object) rather than an fsync of each object's WAL
+   * @param historyDays how many days each object's history is kept for point-in-time recovery
+   *     (bookmarks); 0 keeps none
    */
   record Settings(
       int port,
@@ -90,13 +92,18 @@ record AppConfig(
       Path dataDir,
       Durability durability,
       OptionalInt metricsPort,
-      boolean commitLog) {
+      boolean commitLog,
+      int historyDays) {
     /** The storage engine these settings ask for, on {@code dataDir}. */
     SqliteStorageEngine openStorage(Path dataDir) {
       return SqliteStorageEngine.builder(dataDir)
           .durability(durability)
           .commitLog(commitLog)
+          .historyRetention(java.time.Duration.ofDays(historyDays))
           .build();
     }
   }
+
+  /** Days of history kept by default (SPEC: at least 7). */
+  static final int DEFAULT_HISTORY_DAYS = 7;
 }

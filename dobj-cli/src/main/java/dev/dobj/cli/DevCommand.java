@@ -174,7 +174,8 @@ final class DevCommand implements Callable<Integer> {
             dataDir != null ? dataDir.toAbsolutePath().normalize() : s.dataDir(),
             durabilityOption.orElse(s.durability()),
             s.metricsPort(),
-            s.commitLog());
+            s.commitLog(),
+            s.historyDays());
     return new AppConfig(
         config.name(),
         config.main(),

@@ -41,6 +41,7 @@ import java.util.Set;
  * durability = "fsync"            # or "os"
  * metrics_port = 9464             # the Prometheus endpoint (--metrics-port)
  * commit_log = true               # false: fsync each object's WAL instead of one shared log
+ * history_days = 7                # point-in-time recovery window (bookmarks); 0: no history
  * }</pre>
  *
  * <p>Strict: an unknown key, a value of the wrong type or a missing required key is a {@link
@@ -201,6 +202,7 @@ final class DobjToml {
       Durability durability = Durability.FSYNC;
       OptionalInt metricsPort = OptionalInt.empty();
       boolean commitLog = true;
+      int historyDays = AppConfig.DEFAULT_HISTORY_DAYS;
       if (node != null) {
         List<Object> path = List.of("dobj");
         table(node, path, "dobj", TOP);
@@ -213,7 +215,8 @@ final class DobjToml {
             "data_dir",
             "durability",
             "metrics_port",
-            "commit_log");
+            "commit_log",
+            "history_days");
         OptionalInt p = port(node, path, "port");
         if (p.isPresent()) {
           port = p.getAsInt();
@@ -232,9 +235,27 @@ final class DobjToml {
           }
           commitLog = log.booleanValue();
         }
+        JsonNode days = node.get("history_days");
+        if (days != null) {
+          if (!days.canConvertToInt() || !days.isIntegralNumber() || days.intValue() < 0) {
+            throw typeError(
+                child(path, "history_days"),
+                "history_days",
+                DOBJ,
+                "a whole number of days, 0 or more",
+                days);
+          }
+          historyDays = days.intValue();
+        }
       }
       return new AppConfig.Settings(
-          port, host, appDir.resolve(dataDir).normalize(), durability, metricsPort, commitLog);
+          port,
+          host,
+          appDir.resolve(dataDir).normalize(),
+          durability,
+          metricsPort,
+          commitLog,
+          historyDays);
     }
 
     /** The port under {@code key} of {@code [dobj]}, if set: an integer from 0 to 65535. */

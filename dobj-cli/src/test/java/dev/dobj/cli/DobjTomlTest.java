@@ -47,6 +47,7 @@ class DobjTomlTest {
             durability = "os"
             metrics_port = 9100
             commit_log = false
+            history_days = 30
             """,
             APP);
 
@@ -62,7 +63,13 @@ class DobjTomlTest {
     assertThat(config.settings())
         .isEqualTo(
             new AppConfig.Settings(
-                9000, "0.0.0.0", APP.resolve("state"), Durability.OS, OptionalInt.of(9100), false));
+                9000,
+                "0.0.0.0",
+                APP.resolve("state"),
+                Durability.OS,
+                OptionalInt.of(9100),
+                false,
+                30));
   }
 
   @Test
@@ -79,7 +86,8 @@ class DobjTomlTest {
                 APP.resolve(".dobj"),
                 Durability.FSYNC,
                 OptionalInt.empty(),
-                true));
+                true,
+                7));
   }
 
   @Test
@@ -139,7 +147,7 @@ class DobjTomlTest {
             "unknown key in [dobj]",
             head + "[dobj]\nport = 1\nprot = 2\n",
             "dobj.toml line 5: unknown key \"prot\" in [dobj]; expected port, host, data_dir,"
-                + " durability, metrics_port, commit_log"),
+                + " durability, metrics_port, commit_log, history_days"),
         Arguments.of(
             "unknown key in [durable_objects]",
             head + "[durable_objects]\nbinding = []\n",
@@ -173,6 +181,11 @@ class DobjTomlTest {
             head + "[dobj]\ncommit_log = \"no\"\n",
             "dobj.toml line 4: key \"commit_log\" in [dobj] must be a boolean, got a string"
                 + " (\"no\")"),
+        Arguments.of(
+            "history_days negative",
+            head + "[dobj]\nhistory_days = -1\n",
+            "dobj.toml line 4: key \"history_days\" in [dobj] must be a whole number of days, 0 or"
+                + " more, got an integer (-1)"),
         Arguments.of(
             "host of the wrong type",
             head + "[dobj]\nhost = 127\n",
