@@ -41,7 +41,16 @@ class PointInTimeRecoveryTest extends StorageTestBase {
     String prepareRestore(String bookmark);
 
     void abort();
+
+    void setAlarm(long epochMillis);
+
+    void deleteAlarm();
+
+    Optional<Instant> alarmTime();
   }
+
+  /** Alarms that ran, per object name. */
+  static final java.util.List<String> RAN = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public static final class LedgerObject extends DurableObject implements Ledger {
     public LedgerObject(DurableObjectState ctx, Env env) {
@@ -99,6 +108,26 @@ class PointInTimeRecoveryTest extends StorageTestBase {
     @Override
     public void abort() {
       ctx.abort("restoring a bookmark");
+    }
+
+    @Override
+    public void setAlarm(long epochMillis) {
+      ctx.storage().setAlarm(Instant.ofEpochMilli(epochMillis));
+    }
+
+    @Override
+    public void deleteAlarm() {
+      ctx.storage().deleteAlarm();
+    }
+
+    @Override
+    public Optional<Instant> alarmTime() {
+      return ctx.storage().getAlarm();
+    }
+
+    @Override
+    public void alarm(dev.dobj.AlarmInfo info) {
+      RAN.add(ctx.id().name().orElse("?") + "@" + info.scheduledTime().toEpochMilli());
     }
   }
 
@@ -211,6 +240,34 @@ class PointInTimeRecoveryTest extends StorageTestBase {
     assertThat(ledger("a").note()).isEqualTo("kept");
     restore("a", empty);
     assertThat(ledger("a").get("k")).isEmpty();
+  }
+
+  @Test
+  void aRestoredAlarm_isScheduledAgain_andOneTheRestoreDropped_neverRuns() {
+    RAN.clear();
+    Ledger l = ledger("alarmed");
+    long due = clock.millis() + 60_000;
+    l.setAlarm(due);
+    String withAlarm = l.bookmark();
+    l.deleteAlarm();
+    String without = l.bookmark();
+
+    restore("alarmed", withAlarm);
+    assertThat(ledger("alarmed").alarmTime()).contains(Instant.ofEpochMilli(due));
+    awaitIdle("LEDGER");
+    clock.advance(Duration.ofSeconds(61));
+    dev.dobj.runtime.testing.Awaits.until(
+        () -> RAN.contains("alarmed@" + due), "the restored alarm to run");
+
+    l = ledger("alarmed");
+    long later = clock.millis() + 60_000;
+    l.setAlarm(later);
+    restore("alarmed", without);
+    assertThat(ledger("alarmed").alarmTime()).isEmpty();
+    awaitIdle("LEDGER");
+    clock.advance(Duration.ofSeconds(61));
+    awaitIdle("LEDGER");
+    assertThat(RAN).doesNotContain("alarmed@" + later);
   }
 
   @Test

@@ -197,12 +197,18 @@ public final class ObjectHost {
         Thread.currentThread().interrupt();
       }
     }
-    return new ObjectStorage(
-        storage.open(address(activation.id()), FencingToken.SINGLE_NODE),
-        codec,
-        activation,
-        meters,
-        settings.clock());
+    ObjectStorage opened =
+        new ObjectStorage(
+            storage.open(address(activation.id()), FencingToken.SINGLE_NODE),
+            codec,
+            activation,
+            meters,
+            settings.clock());
+    if (alarms != null) {
+      // What the store holds wins: a restored bookmark may bring back (or drop) an alarm.
+      alarms.found(activation.id().toString(), opened.currentAlarm());
+    }
+    return opened;
   }
 
   void alarmCommitted(DurableObjectId id, Optional<Instant> alarm) {

@@ -195,6 +195,28 @@ public final class AlarmScheduler {
     arm();
   }
 
+  /**
+   * The storage of {@code id} was opened holding alarm {@code time}: schedules it unless it is the
+   * alarm already waiting (which keeps its retries), and forgets a waiting one the store no longer
+   * holds (a restore of an earlier state, say). An alarm running now is left alone.
+   */
+  public void found(String id, Optional<Instant> time) {
+    lock.lock();
+    try {
+      if (running.containsKey(id)) {
+        return;
+      }
+      Pending current = byId.get(id);
+      Instant scheduled = current == null ? null : current.scheduled;
+      if (time.isPresent() ? time.get().equals(scheduled) : current == null) {
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
+    set(id, time);
+  }
+
   /** Makes {@code next} (null: none) the queue entry of {@code id}; returns the one it replaced. */
   private Pending replace(String id, Pending next) {
     lock.lock();
