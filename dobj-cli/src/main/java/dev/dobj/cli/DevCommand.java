@@ -77,6 +77,14 @@ final class DevCommand implements Callable<Integer> {
   private Integer metricsPort;
 
   @Option(
+      names = "--history-days",
+      paramLabel = "N",
+      description =
+          "Days of history kept for point-in-time recovery (bookmarks); 0 keeps none (default:"
+              + " [dobj] history_days, or 7).")
+  private Integer historyDays;
+
+  @Option(
       names = "--no-metrics",
       description = "Serve no metrics endpoint; the runtime then records no meters.")
   private boolean noMetrics;
@@ -105,6 +113,10 @@ final class DevCommand implements Callable<Integer> {
     }
     if (host != null && host.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--host must not be blank");
+    }
+    if (historyDays != null && historyDays < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--history-days must be 0 or more, got " + historyDays);
     }
     Optional<Durability> durabilityOption = Optional.empty();
     if (durability != null) {
@@ -175,7 +187,7 @@ final class DevCommand implements Callable<Integer> {
             durabilityOption.orElse(s.durability()),
             s.metricsPort(),
             s.commitLog(),
-            s.historyDays());
+            historyDays != null ? historyDays : s.historyDays());
     return new AppConfig(
         config.name(),
         config.main(),

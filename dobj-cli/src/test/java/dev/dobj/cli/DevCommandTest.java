@@ -136,6 +136,46 @@ class DevCommandTest {
   }
 
   @Test
+  void historyDays_keepsAHistoryBesideEachObject_andZeroKeepsNone() throws Exception {
+    Path kept = temp.resolve("kept");
+    Path none = temp.resolve("none");
+    for (Path data : List.of(kept, none)) {
+      Served served =
+          serve(
+              "dev",
+              COUNTER.toString(),
+              "--port",
+              "0",
+              "--data",
+              data.toString(),
+              "--history-days",
+              data == kept ? "3" : "0");
+      try (HttpClient client = HttpClient.newHttpClient()) {
+        assertThat(body(client, served.url().resolve("/counter/a/inc")))
+            .isEqualTo("{\"name\":\"a\",\"value\":1}");
+      }
+      served.stop();
+    }
+    assertThat(historyDirectories(kept)).hasSize(1);
+    assertThat(historyDirectories(none)).isEmpty();
+  }
+
+  private static List<Path> historyDirectories(Path data) throws IOException {
+    try (var files = Files.walk(data)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".history")).toList();
+    }
+  }
+
+  @Test
+  void historyDaysBelowZero_exits2() {
+    Result result = run("dev", COUNTER.toString(), "--history-days", "-1");
+
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err())
+        .isEqualTo("dobj dev: --history-days must be 0 or more, got -1 (see 'dobj dev --help')\n");
+  }
+
+  @Test
   void durabilityOption_overridesTheFile() throws Exception {
     Served served =
         serve(
