@@ -48,6 +48,7 @@ final class History implements Closeable {
   private static final int FRAME_HEADER = 24;
   private static final Pattern GENERATION = Pattern.compile("[0-9a-f]{16}\\.gen");
   private static final String CLEAN = "clean";
+  private static final long EXTEND = 256 << 10;
 
   /** One generation file: its first point and time, where its records start, and what it holds. */
   private static final class Generation {
@@ -81,6 +82,7 @@ final class History implements Closeable {
   private FileChannel current; // the last generation, open for appending
   private boolean synced = true;
   private boolean wasClean;
+  private long allocated; // the size of the current generation's file
 
   private History(Path directory, boolean fsync) {
     this.directory = directory;
@@ -130,8 +132,9 @@ final class History implements Closeable {
         h.scanRecords(last);
       }
       if (h.current.size() > last.end) {
-        h.current.truncate(last.end); // a torn record
+        h.current.truncate(last.end); // a torn record, or room sized ahead
       }
+      h.allocated = last.end;
     } else {
       h.wasClean = closedAt != null;
     }
@@ -244,6 +247,7 @@ final class History implements Closeable {
     Files.move(partial, path, StandardCopyOption.ATOMIC_MOVE);
     syncDirectory();
     if (current != null) {
+      current.truncate(generations.lastEntry().getValue().end); // the room sized ahead
       if (!synced && fsync) {
         current.force(false);
       }
@@ -253,6 +257,7 @@ final class History implements Closeable {
     g.pageSize = length < 0 ? 0 : readPageSize(path);
     generations.put(point, g);
     current = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    allocated = current.size();
     synced = true;
     return point;
   }
@@ -280,6 +285,12 @@ final class History implements Closeable {
     crc.update(payload.duplicate());
     head.putInt(8 + payload.remaining()).putInt((int) crc.getValue()).putLong(at).flip();
     long length = RECORD_HEADER + 8 + payload.remaining();
+    if (g.end + length > allocated) {
+      // Sized ahead, so that appends write inside the file instead of growing it each time (a
+      // zero header after the last record ends the records, as a torn one does).
+      allocated = (g.end + length + EXTEND - 1) / EXTEND * EXTEND;
+      current.write(ByteBuffer.allocate(1), allocated - 1);
+    }
     current.position(g.end);
     ByteBuffer[] both = {head, payload};
     while (payload.hasRemaining()) {
@@ -438,10 +449,11 @@ final class History implements Closeable {
   @Override
   public void close() throws IOException {
     if (current != null) {
+      Generation g = generations.lastEntry().getValue();
+      current.truncate(g.end); // the room sized ahead
       sync();
       current.close();
       current = null;
-      Generation g = generations.lastEntry().getValue();
       Files.writeString(
           directory.resolve(CLEAN), g.first + " " + g.end + " " + g.last + " " + g.lastMillis);
     } else if (generations.isEmpty()) {

@@ -457,25 +457,29 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
 
   /** As {@link #reset(ResetCause, DurableObjectException)}; {@code log} false when closing. */
   void reset(ResetCause why, DurableObjectException cause, boolean log) {
-    if (gate.breakWith(cause, () -> host.meters.reset(why))) {
-      // Close the sockets before a fresh activation can exist, so none it accepts is closed.
-      host.closeSockets(
-          id,
-          log ? 1011 : 1001,
-          log ? "Durable Object reset" : "The Durable Object runtime is shutting down");
-      ObjectStorage s = storage;
-      CompletableFuture<Void> closed = s == null ? null : host.storageClosing(id);
-      host.forget(this);
+    // Registered before the gate breaks: breaking it answers the callers, who may at once reach a
+    // fresh activation, which must then wait for this one's storage to close.
+    CompletableFuture<Void> closed = storage == null ? null : host.storageClosing(id);
+    if (!gate.breakWith(cause, () -> host.meters.reset(why))) {
+      host.storageClosed(id, closed); // reset already: that reset closes the storage
+      return;
+    }
+    // Close the sockets before a fresh activation can exist, so none it accepts is closed.
+    host.closeSockets(
+        id,
+        log ? 1011 : 1001,
+        log ? "Durable Object reset" : "The Durable Object runtime is shutting down");
+    ObjectStorage s = storage;
+    host.forget(this);
+    try {
       if (s != null) {
-        try {
-          s.close(copyOf(cause));
-        } finally {
-          host.storageClosed(id, closed);
-        }
+        s.close(copyOf(cause));
       }
-      if (log) {
-        logReset(why, cause);
-      }
+    } finally {
+      host.storageClosed(id, closed);
+    }
+    if (log) {
+      logReset(why, cause);
     }
   }
 

@@ -170,13 +170,16 @@ public final class ObjectHost {
    */
   CompletableFuture<Void> storageClosing(DurableObjectId id) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    closing.put(id, done);
-    return done;
+    CompletableFuture<Void> earlier = closing.putIfAbsent(id, done);
+    return earlier == null ? done : null; // null: an earlier reset's close is still awaited
   }
 
+  /** Ends what {@link #storageClosing} registered (nothing for null). */
   void storageClosed(DurableObjectId id, CompletableFuture<Void> done) {
-    closing.remove(id, done);
-    done.complete(null);
+    if (done != null) {
+      closing.remove(id, done);
+      done.complete(null);
+    }
   }
 
   ObjectStorage openStorage(Activation activation) {
