@@ -1581,6 +1581,11 @@ final class ObjectDatabase implements CommitLog.Writer {
     return h;
   }
 
+  private UncheckedIOException historyFailed(IOException cause) {
+    return new UncheckedIOException(
+        "Could not use the history of " + address + ": " + cause.getMessage(), cause);
+  }
+
   private static String bookmark(long point, long millis) {
     return String.format(java.util.Locale.ROOT, "%016x-%016x", point, millis);
   }
@@ -1592,7 +1597,7 @@ final class ObjectDatabase implements CommitLog.Writer {
       History h = historyForBookmarks("getCurrentBookmark");
       return bookmark(h.lastPoint(), h.lastMillis());
     } catch (IOException e) {
-      throw fail(e);
+      throw historyFailed(e); // the store itself is fine
     } catch (SQLException e) {
       throw failed(e, null);
     } finally {
@@ -1621,7 +1626,7 @@ final class ObjectDatabase implements CommitLog.Writer {
       }
       return bookmark(point.getAsLong(), h.millisOf(point.getAsLong()));
     } catch (IOException e) {
-      throw fail(e);
+      throw historyFailed(e); // the store itself is fine
     } catch (SQLException e) {
       throw failed(e, null);
     } finally {
@@ -1675,7 +1680,7 @@ final class ObjectDatabase implements CommitLog.Writer {
           });
       return undo;
     } catch (IOException e) {
-      throw fail(e);
+      throw historyFailed(e); // the store itself is fine
     } catch (SQLException e) {
       throw failed(e, null);
     } finally {
