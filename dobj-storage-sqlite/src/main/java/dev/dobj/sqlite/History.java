@@ -35,9 +35,11 @@ import java.util.zip.CRC32C;
  * current one has grown past its base (a fresh base, so that old generations can be dropped whole
  * once they leave the retention window).
  *
- * <p><b>Durability.</b> Records are written without an fsync; {@link #sync} makes them durable. A
- * torn record at the end of the last generation is cut when the history is opened. A generation's
- * header and base are fsync'd (with the directory) before its first record is written.
+ * <p><b>Durability.</b> Records are written without an fsync; {@link #sync} (on close) makes them
+ * durable, and a generation that a new one follows is left to the kernel's write-back. A torn
+ * record at the end of the last generation is cut when the history is opened; a rebuild that finds
+ * an older generation's records cut short refuses rather than restore an earlier state. A
+ * generation's header and base are fsync'd (with the directory) before its first record.
  *
  * <p>Not thread-safe: the object's database calls it under its own lock.
  */
@@ -247,10 +249,10 @@ final class History implements Closeable {
     Files.move(partial, path, StandardCopyOption.ATOMIC_MOVE);
     syncDirectory();
     if (current != null) {
+      // Not fsync'd here: that would flush the whole generation (up to tens of MiB) while the
+      // object's lock is held; the kernel writes it back soon, and a rebuild that finds records
+      // lost to a power loss meanwhile says so instead of restoring an earlier state.
       current.truncate(generations.lastEntry().getValue().end); // the room sized ahead
-      if (!synced && fsync) {
-        current.force(false);
-      }
       current.close();
     }
     Generation g = new Generation(point, millis, length, path);
@@ -415,6 +417,7 @@ final class History implements Closeable {
       }
       int pageSize = pageSize(out);
       long[] size = {g.baseLength};
+      long[] reached = {g.first};
       forEachRecord(
           g,
           (p, millis, recordAt, length) -> {
@@ -422,8 +425,17 @@ final class History implements Closeable {
               return false;
             }
             applyFrames(src, recordAt, length, pageSize, out, size);
+            reached[0] = p;
             return true;
           });
+      if (reached[0] < point) {
+        throw new IOException(
+            "The history lost point "
+                + point
+                + ": its generation's records end at point "
+                + reached[0]
+                + " (a power loss before they reached the disk)");
+      }
       out.truncate(size[0]);
       out.force(true);
     }

@@ -167,6 +167,32 @@ class HistoryTest {
   }
 
   @Test
+  void anOlderGenerationCutShort_refusesThePointsItLost_ratherThanRebuildAnEarlierState()
+      throws Exception {
+    Path history = dir.resolve("history");
+    String atOne;
+    try (History h = History.open(history, true)) {
+      h.startGeneration(dbFile, 1_000); // 0
+      h.append(batch("INSERT INTO t VALUES (1, 'one')"), 1_001); // 1
+      atOne = rows();
+      h.append(batch("INSERT INTO t VALUES (2, 'two')"), 1_002); // 2
+      checkpoint();
+      h.startGeneration(dbFile, 2_000); // 3
+    }
+    Path first = history.resolve(String.format("%016x.gen", 0));
+    try (FileChannel c = FileChannel.open(first, StandardOpenOption.WRITE)) {
+      c.truncate(c.size() - 10); // a power loss kept the first generation only in part
+    }
+    try (History h = History.open(history, true)) {
+      assertThat(rebuilt(h, 1)).isEqualTo(atOne);
+      assertThatThrownBy(() -> h.rebuild(2, dir.resolve("lost.sqlite")))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(
+              "The history lost point 2: its generation's records end at point 1");
+    }
+  }
+
+  @Test
   void pointsAreFoundByTime_andOldGenerationsAreDroppedWhole() throws Exception {
     String atThree;
     try (History h = History.open(dir.resolve("history"), true)) {
