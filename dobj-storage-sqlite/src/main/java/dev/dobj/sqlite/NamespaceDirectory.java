@@ -145,9 +145,10 @@ final class NamespaceDirectory {
   }
 
   /**
-   * Writes {@code image} as the new database file {@code file}: into a temporary file, then renamed
-   * into place, so that the file never exists half-written. With {@code durable} the content and
-   * the directory are fsync'd before this returns.
+   * Writes {@code image} as the new file {@code file} (an object's database, or its restore
+   * marker): into a temporary file, then renamed into place, so that the file never exists
+   * half-written. With {@code durable} the content and the directory are fsync'd before this
+   * returns.
    */
   void createFile(Path file, byte[] image, boolean durable) throws IOException {
     create();

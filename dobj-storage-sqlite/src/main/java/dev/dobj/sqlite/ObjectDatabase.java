@@ -997,7 +997,7 @@ final class ObjectDatabase implements CommitLog.Writer {
         try {
           Files.move(
               restoreMarker(),
-              restoreMarker().resolveSibling("restore.failed"),
+              restoreMarker().resolveSibling(id + ".restore-failed"),
               StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException moved) {
           throw fail(moved);
@@ -1045,9 +1045,9 @@ final class ObjectDatabase implements CommitLog.Writer {
     if (!inTransaction) {
       d.run("BEGIN");
       inTransaction = true;
-      if (history != null && state == State.PRESENT) {
+      if (history != null && state == State.PRESENT && engine.log() == null) {
         try {
-          walAtBegin = d.walSize();
+          walAtBegin = d.walSize(); // with the log, the batch's frames come from its record
         } catch (IOException e) {
           throw fail(e);
         }
@@ -1447,8 +1447,9 @@ final class ObjectDatabase implements CommitLog.Writer {
     return file.resolveSibling(id + ".history");
   }
 
+  /** The bookmark to restore at the next open, beside the object's file (written atomically). */
   private Path restoreMarker() {
-    return historyDirectory().resolve("restore");
+    return file.resolveSibling(id + ".restore");
   }
 
   /**
@@ -1590,102 +1591,89 @@ final class ObjectDatabase implements CommitLog.Writer {
     return String.format(java.util.Locale.ROOT, "%016x-%016x", point, millis);
   }
 
-  String currentBookmark() {
+  /** A bookmark operation, given the object's history (lock held). */
+  @FunctionalInterface
+  private interface HistoryWork {
+    String apply(History h) throws IOException;
+  }
+
+  /** Runs {@code work} under the lock; a failing history fails the call, not the store. */
+  private String withHistory(String operation, HistoryWork work) {
     lock.lock();
     try {
       check();
-      History h = historyForBookmarks("getCurrentBookmark");
-      return bookmark(h.lastPoint(), h.lastMillis());
+      return work.apply(historyForBookmarks(operation));
     } catch (IOException e) {
-      throw historyFailed(e); // the store itself is fine
+      throw historyFailed(e);
     } catch (SQLException e) {
       throw failed(e, null);
     } finally {
       done();
     }
+  }
+
+  /** The point a bookmark names, or -1 if it is not one. */
+  private static long pointOf(String bookmark) {
+    java.util.regex.Matcher m = BOOKMARK.matcher(bookmark);
+    return m.matches() ? Long.parseUnsignedLong(m.group(1), 16) : -1;
+  }
+
+  String currentBookmark() {
+    return withHistory("getCurrentBookmark", h -> bookmark(h.lastPoint(), h.lastMillis()));
   }
 
   String bookmarkForTime(Instant time) {
     Objects.requireNonNull(time, "time");
-    lock.lock();
-    try {
-      check();
-      History h = historyForBookmarks("getBookmarkForTime");
-      java.util.OptionalLong point = h.pointAt(time.toEpochMilli());
-      if (point.isEmpty()) {
-        throw new IllegalArgumentException(
-            "No bookmark for "
-                + time
-                + ": the history of "
-                + address
-                + " starts at "
-                + Instant.ofEpochMilli(h.firstMillis())
-                + " (it is kept "
-                + engine.historyRetention().toDays()
-                + " days)");
-      }
-      return bookmark(point.getAsLong(), h.millisOf(point.getAsLong()));
-    } catch (IOException e) {
-      throw historyFailed(e); // the store itself is fine
-    } catch (SQLException e) {
-      throw failed(e, null);
-    } finally {
-      done();
-    }
+    return withHistory(
+        "getBookmarkForTime",
+        h -> {
+          java.util.OptionalLong point = h.pointAt(time.toEpochMilli());
+          if (point.isEmpty()) {
+            throw new IllegalArgumentException(
+                "No bookmark for "
+                    + time
+                    + ": the history of "
+                    + address
+                    + " starts at "
+                    + Instant.ofEpochMilli(h.firstMillis())
+                    + " (it is kept "
+                    + engine.historyRetention().toDays()
+                    + " days)");
+          }
+          return bookmark(point.getAsLong(), h.millisOf(point.getAsLong()));
+        });
   }
 
   String restoreOnNextOpen(String bookmark) {
     Objects.requireNonNull(bookmark, "bookmark");
-    lock.lock();
-    try {
-      check();
-      History h = historyForBookmarks("onNextSessionRestoreBookmark");
-      java.util.regex.Matcher m = BOOKMARK.matcher(bookmark);
-      if (!m.matches()) {
-        throw new IllegalArgumentException(
-            "Invalid bookmark \"" + bookmark + "\": expected 16 hex digits, '-', 16 hex digits");
-      }
-      long point = Long.parseUnsignedLong(m.group(1), 16);
-      if (!h.contains(point)) {
-        throw new IllegalArgumentException(
-            "Bookmark "
-                + bookmark
-                + " is not in the history of "
-                + address
-                + " any more (or never was): it holds points from "
-                + bookmark(h.firstPoint(), h.firstMillis()));
-      }
-      String undo = bookmark(h.lastPoint(), h.lastMillis());
-      Path marker = restoreMarker();
-      Path tmp = marker.resolveSibling("restore.tmp");
-      onCommitter(
-          () -> {
-            try (FileChannel c =
-                FileChannel.open(
-                    tmp,
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
-              ByteBuffer b = ByteBuffer.wrap(bookmark.getBytes(StandardCharsets.US_ASCII));
-              while (b.hasRemaining()) {
-                c.write(b);
-              }
-              c.force(true);
-            }
-            Files.move(
-                tmp, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel d = FileChannel.open(marker.getParent(), StandardOpenOption.READ)) {
-              d.force(true);
-            }
-          });
-      return undo;
-    } catch (IOException e) {
-      throw historyFailed(e); // the store itself is fine
-    } catch (SQLException e) {
-      throw failed(e, null);
-    } finally {
-      done();
-    }
+    return withHistory(
+        "onNextSessionRestoreBookmark",
+        h -> {
+          long point = pointOf(bookmark);
+          if (point < 0) {
+            throw new IllegalArgumentException(
+                "Invalid bookmark \""
+                    + bookmark
+                    + "\": expected 16 hex digits, '-', 16 hex digits");
+          }
+          if (!h.contains(point)) {
+            throw new IllegalArgumentException(
+                "Bookmark "
+                    + bookmark
+                    + " is not in the history of "
+                    + address
+                    + " any more (or never was): it holds points from "
+                    + bookmark(h.firstPoint(), h.firstMillis()));
+          }
+          String undo = bookmark(h.lastPoint(), h.lastMillis());
+          byte[] marker = bookmark.getBytes(StandardCharsets.US_ASCII);
+          if (engine.durability() == Durability.FSYNC) {
+            onCommitter(() -> directory.createFile(restoreMarker(), marker, true));
+          } else {
+            directory.createFile(restoreMarker(), marker, false);
+          }
+          return undo;
+        });
   }
 
   /**
@@ -1695,11 +1683,10 @@ final class ObjectDatabase implements CommitLog.Writer {
    */
   private void restore() throws IOException {
     String bookmark = Files.readString(restoreMarker(), StandardCharsets.US_ASCII).trim();
-    java.util.regex.Matcher m = BOOKMARK.matcher(bookmark);
-    if (!m.matches()) {
+    long point = pointOf(bookmark);
+    if (point < 0) {
       throw new IOException("The restore marker of " + address + " is unreadable: " + bookmark);
     }
-    long point = Long.parseUnsignedLong(m.group(1), 16);
     closeHistory();
     History h = History.open(historyDirectory(), engine.durability() == Durability.FSYNC);
     try {
