@@ -1463,7 +1463,7 @@ final class ObjectDatabase implements CommitLog.Writer {
     }
     History h = History.open(historyDirectory(), engine.durability() == Durability.FSYNC);
     try {
-      long now = System.currentTimeMillis();
+      long now = engine.nowMillis();
       if (state == State.PRESENT) {
         if (!h.wasClean() || h.lastPoint() < 0 || h.baseLength() < 0) {
           Database d = db;
@@ -1508,7 +1508,7 @@ final class ObjectDatabase implements CommitLog.Writer {
       if (!frames.hasRemaining()) {
         return; // nothing reached the WAL (the batch changed no page)
       }
-      h.append(frames, System.currentTimeMillis());
+      h.append(frames, engine.nowMillis());
     } catch (IOException | RuntimeException e) {
       LOG.warn("Could not add a batch of {} to its history; bookmarks skip a span", address, e);
       if (h != null) {
@@ -1539,7 +1539,7 @@ final class ObjectDatabase implements CommitLog.Writer {
       return;
     }
     try {
-      long now = System.currentTimeMillis();
+      long now = engine.nowMillis();
       h.startGeneration(file, now);
       h.dropBefore(now - engine.historyRetention().toMillis());
     } catch (IOException e) {
@@ -1576,7 +1576,7 @@ final class ObjectDatabase implements CommitLog.Writer {
     ensureKnown();
     History h = history();
     if (h.lastPoint() < 0) {
-      long now = System.currentTimeMillis();
+      long now = engine.nowMillis();
       onCommitter(() -> h.startGeneration((byte[]) null, now)); // never written: no data
     }
     return h;
@@ -1710,9 +1710,9 @@ final class ObjectDatabase implements CommitLog.Writer {
             }
             directory.sync();
             if (present) {
-              h.startGeneration(file, System.currentTimeMillis());
+              h.startGeneration(file, engine.nowMillis());
             } else {
-              h.startGeneration((byte[]) null, System.currentTimeMillis());
+              h.startGeneration((byte[]) null, engine.nowMillis());
             }
             Files.delete(restoreMarker());
             h.close();

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -121,6 +122,7 @@ public final class SqliteStorageEngine implements StorageEngine {
   public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(7);
 
   private final Duration historyRetention;
+  private final InstantSource clock;
 
   private SqliteStorageEngine(Builder b) {
     this.dataDirectory = b.dataDirectory.toAbsolutePath();
@@ -128,6 +130,7 @@ public final class SqliteStorageEngine implements StorageEngine {
     this.maxOpenConnections = b.maxOpenConnections;
     this.checkpointBytes = b.checkpointBytes;
     this.historyRetention = b.historyRetention;
+    this.clock = b.clock;
     this.hooks = b.hooks;
     try {
       Files.createDirectories(dataDirectory);
@@ -165,6 +168,7 @@ public final class SqliteStorageEngine implements StorageEngine {
     private int committerThreads = DEFAULT_COMMITTER_THREADS;
     private long checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
     private Duration historyRetention = DEFAULT_HISTORY_RETENTION;
+    private InstantSource clock = InstantSource.system();
     private boolean commitLog = true;
     private long logSegmentBytes = DEFAULT_LOG_SEGMENT_BYTES;
     private EngineHooks hooks = EngineHooks.NONE;
@@ -234,6 +238,17 @@ public final class SqliteStorageEngine implements StorageEngine {
             "historyRetention must not be negative; got " + retention);
       }
       this.historyRetention = retention;
+      return this;
+    }
+
+    /**
+     * The clock of the history (default: the system clock): it stamps each batch with its time,
+     * which {@code getBookmarkForTime} looks up, and ages batches out of the retention window. Give
+     * it the clock the runtime runs on ({@code DurableObjectRuntime.builder().clock(..)}), so that
+     * in a test a {@code ManualClock} moves bookmarks, retention and alarms together.
+     */
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
@@ -502,6 +517,11 @@ public final class SqliteStorageEngine implements StorageEngine {
   }
 
   /** How long objects' histories are kept; zero: none is kept. */
+  /** Now, in epoch milliseconds, on the history's clock. */
+  long nowMillis() {
+    return clock.millis();
+  }
+
   Duration historyRetention() {
     return historyRetention;
   }

@@ -184,7 +184,12 @@ public final class DurableObjectExtension implements BeforeEachCallback, Paramet
       if (config.idleTimeoutMillis() > 0) {
         b.idleTimeout(Duration.ofMillis(config.idleTimeoutMillis()));
       }
-      SqliteStorageEngine engine = new SqliteStorageEngine(data, Durability.OS);
+      SqliteStorageEngine.Builder storage =
+          SqliteStorageEngine.builder(data).durability(Durability.OS);
+      if (clock != null) {
+        storage.clock(clock); // bookmarks for a time follow the test's clock, as alarms do
+      }
+      SqliteStorageEngine engine = storage.build();
       try {
         return new TestRuntime(b.storage(engine).build(), clock, data);
       } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import static dev.dobj.test.DurableObjects.runInDurableObject;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dobj.DurableObjectException;
 import dev.dobj.DurableObjectId;
 import dev.dobj.DurableObjectNamespace;
 import dev.dobj.DurableObjectState;
@@ -224,6 +225,44 @@ class DurableObjectsTest {
     assertThat(
             runInDurableObject(a, (NotesObject o, DurableObjectState ctx) -> List.copyOf(o.events)))
         .containsExactly("alarm " + at);
+  }
+
+  @Test
+  void bookmarksForATime_followTheManualClock_likeAlarms(ManualClock clock) {
+    DurableObjectStub<Notes> a = notes.getByName("a");
+    a.call().put("k", "before");
+    clock.advance(Duration.ofHours(1));
+    Instant between = clock.instant();
+    clock.advance(Duration.ofHours(1));
+    a.call().put("k", "after");
+
+    String bookmark =
+        runInDurableObject(
+            a,
+            (NotesObject o, DurableObjectState ctx) -> ctx.storage().getBookmarkForTime(between));
+    runInDurableObject(
+        a,
+        (NotesObject o, DurableObjectState ctx) ->
+            ctx.storage().onNextSessionRestoreBookmark(bookmark));
+    assertThatThrownBy(
+            () ->
+                runInDurableObject(
+                    a,
+                    (NotesObject o, DurableObjectState ctx) -> {
+                      ctx.abort("restore");
+                      return null;
+                    }))
+        .isInstanceOf(DurableObjectException.class);
+
+    assertThat(notes.getByName("a").call().read("k")).isEqualTo("before");
+    assertThatThrownBy(
+            () ->
+                runInDurableObject(
+                    notes.getByName("a"),
+                    (NotesObject o, DurableObjectState ctx) ->
+                        ctx.storage().getBookmarkForTime(between.minus(Duration.ofDays(1)))))
+        .hasMessageContaining("No bookmark for 2025-12-31T01:00:00Z")
+        .hasMessageContaining("starts at 2026-01-01T00:00:00Z");
   }
 
   @Test

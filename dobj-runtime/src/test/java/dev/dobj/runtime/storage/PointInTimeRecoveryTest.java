@@ -199,11 +199,11 @@ class PointInTimeRecoveryTest extends StorageTestBase {
   void bookmarkForTime_namesTheStateAtThatTime() {
     Ledger l = ledger("a");
     assertThat(l.get("k")).isEmpty(); // constructed: its table is the first point
-    long before = nextMillisecond();
-    nextMillisecond();
+    long before = tick();
+    tick();
     l.put("k", "1");
-    long between = nextMillisecond();
-    nextMillisecond(); // the next write carries a later millisecond
+    long between = tick();
+    tick(); // the next write carries a later millisecond
     l.put("k", "2");
 
     restore("a", ledger("a").bookmarkAt(between));
@@ -216,13 +216,11 @@ class PointInTimeRecoveryTest extends StorageTestBase {
         .hasMessageContaining("kept 7 days");
   }
 
-  /** Waits for the wall clock's next millisecond and returns it (the history's clock). */
-  private static long nextMillisecond() {
-    long now = System.currentTimeMillis();
-    while (System.currentTimeMillis() == now) {
-      Thread.onSpinWait();
-    }
-    return System.currentTimeMillis();
+  /** Moves the clock (the runtime's and the history's) one second on; returns the new time. */
+  private long tick() {
+    awaitIdle("LEDGER");
+    clock.advance(Duration.ofSeconds(1));
+    return clock.millis();
   }
 
   @Test

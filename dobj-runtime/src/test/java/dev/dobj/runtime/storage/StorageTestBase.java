@@ -17,7 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A runtime with the SQLite engine on a fresh data directory, on a manual clock. */
+/**
+ * A runtime with the SQLite engine on a fresh data directory, both on one manual clock (the
+ * runtime's timers and alarms, the engine's history).
+ */
 abstract class StorageTestBase {
   @TempDir Path dataDir;
   protected final ManualClock clock = new ManualClock();
@@ -40,7 +43,12 @@ abstract class StorageTestBase {
         DurableObjectRuntime.builder()
             .clock(clock)
             .var("probe", probeName)
-            .storage(wrapEngine.apply(new SqliteStorageEngine(dataDir, durability())))
+            .storage(
+                wrapEngine.apply(
+                    SqliteStorageEngine.builder(dataDir)
+                        .durability(durability())
+                        .clock(clock)
+                        .build()))
             .bind("STORE", StoreFixtures.StoreObject.class, "store-key")
             .bind("NOALARM", StoreFixtures.NoAlarmObject.class, "no-alarm-key");
     tweak.accept(b);
