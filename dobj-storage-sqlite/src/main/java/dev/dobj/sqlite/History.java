@@ -216,6 +216,7 @@ final class History implements Closeable {
   }
 
   private long startGeneration(ByteBuffer image, Path file, long millis) throws IOException {
+    millis = Math.max(millis, lastMillis()); // a base never goes back in time either
     long point = lastPoint() + 1;
     Path path = directory.resolve(String.format(Locale.ROOT, "%016x.gen", point));
     Path partial = directory.resolve(path.getFileName() + ".partial");

@@ -230,6 +230,23 @@ class HistoryTest {
   }
 
   @Test
+  void aGenerationStartedAfterTheClockSteppedBack_isNotFoundForTheTimesBeforeItsBase()
+      throws Exception {
+    try (History h = History.open(dir.resolve("history"), true)) {
+      h.startGeneration(dbFile, 1_000); // 0
+      h.append(batch("INSERT INTO t VALUES (1, 'a')"), 2_000); // 1
+      checkpoint();
+      assertThat(h.startGeneration(dbFile, 1_500)).isEqualTo(2); // the clock stepped back
+
+      assertThat(h.millisOf(2)).as("never before the point it follows").isEqualTo(2_000);
+      assertThat(h.pointAt(1_800))
+          .as("1,800 is before the row of 2,000, which the new base holds")
+          .hasValue(0);
+      assertThat(h.pointAt(2_000)).hasValue(2);
+    }
+  }
+
+  @Test
   void aGenerationWithoutData_rebuildsToNoFile_andTakesNoBatch() throws Exception {
     try (History h = History.open(dir.resolve("history"), true)) {
       h.startGeneration(dbFile, 1_000);
