@@ -216,7 +216,7 @@ final class History implements Closeable {
   }
 
   private long startGeneration(ByteBuffer image, Path file, long millis) throws IOException {
-    millis = Math.max(millis, lastMillis()); // a base never goes back in time either
+    long baseMillis = Math.max(millis, lastMillis()); // a base never goes back in time either
     long point = lastPoint() + 1;
     Path path = directory.resolve(String.format(Locale.ROOT, "%016x.gen", point));
     Path partial = directory.resolve(path.getFileName() + ".partial");
@@ -228,7 +228,7 @@ final class History implements Closeable {
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
       ByteBuffer header = ByteBuffer.allocate(HEADER);
-      header.putLong(MAGIC).putLong(point).putLong(millis).putLong(length);
+      header.putLong(MAGIC).putLong(point).putLong(baseMillis).putLong(length);
       CRC32C crc = new CRC32C();
       crc.update(header.array(), 0, HEADER - 4);
       header.putInt((int) crc.getValue()).flip();
@@ -256,7 +256,7 @@ final class History implements Closeable {
       current.truncate(generations.lastEntry().getValue().end); // the room sized ahead
       current.close();
     }
-    Generation g = new Generation(point, millis, length, path);
+    Generation g = new Generation(point, baseMillis, length, path);
     g.pageSize = length < 0 ? 0 : readPageSize(path);
     generations.put(point, g);
     current = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);

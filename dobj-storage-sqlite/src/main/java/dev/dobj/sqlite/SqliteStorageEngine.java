@@ -516,12 +516,12 @@ public final class SqliteStorageEngine implements StorageEngine {
     return checkpointBytes;
   }
 
-  /** How long objects' histories are kept; zero: none is kept. */
   /** Now, in epoch milliseconds, on the history's clock. */
   long nowMillis() {
     return clock.millis();
   }
 
+  /** How long objects' histories are kept; zero: none is kept. */
   Duration historyRetention() {
     return historyRetention;
   }

@@ -203,7 +203,7 @@ class PointInTimeRecoveryTest extends StorageTestBase {
     tick();
     l.put("k", "1");
     long between = tick();
-    tick(); // the next write carries a later millisecond
+    tick(); // the next write carries a later time
     l.put("k", "2");
 
     restore("a", ledger("a").bookmarkAt(between));
