@@ -1726,7 +1726,6 @@ final class ObjectDatabase implements CommitLog.Writer {
 
   // ---- the commit log's side ------------------------------------------------------------------
 
-  /** Appends the WAL bytes of the batch just committed to the commit log (lock held). */
   /**
    * Appends the batch's WAL bytes to the log; returns its frames (without the WAL's header), a view
    * of the record, for the history.
