@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * The loopback admin endpoint of {@code dobj dev}: {@code POST /inspect} with an {@link Inspect}
@@ -39,8 +40,12 @@ final class AdminEndpoint implements AutoCloseable {
     this.threads = threads;
   }
 
-  /** Listens on a free loopback port and records it, with a new token, in the data directory. */
-  static AdminEndpoint start(DurableObjectRuntime runtime, Path dataDir) {
+  /**
+   * Listens on a free loopback port and records it, with a new token, in the data directory. Each
+   * request inspects the runtime {@code runtime} gives then (the version being served; null while
+   * none can be served).
+   */
+  static AdminEndpoint start(Supplier<DurableObjectRuntime> runtime, Path dataDir) {
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     String token = HexFormat.of().formatHex(secret);
@@ -67,7 +72,8 @@ final class AdminEndpoint implements AutoCloseable {
     return endpoint;
   }
 
-  private static void handle(HttpExchange exchange, DurableObjectRuntime runtime, String token)
+  private static void handle(
+      HttpExchange exchange, Supplier<DurableObjectRuntime> runtimes, String token)
       throws IOException {
     try (exchange) {
       String given = exchange.getRequestHeaders().getFirst(TOKEN_HEADER);
@@ -83,6 +89,11 @@ final class AdminEndpoint implements AutoCloseable {
       int status = 200;
       try {
         JsonNode request = Inspect.JSON.readTree(exchange.getRequestBody());
+        DurableObjectRuntime runtime = runtimes.get();
+        if (runtime == null) {
+          throw new IllegalStateException(
+              "dobj dev serves no version of the app: it failed to reload");
+        }
         answer.set("result", Inspect.run(runtime, request));
       } catch (RuntimeException e) {
         status = 400;

@@ -3,6 +3,7 @@ package dev.dobj.cli;
 import dev.dobj.spi.storage.Durability;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,11 +15,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dobj dev [APP_DIR] [--port N] [--host H] [--data DIR] [--durability fsync|os]
- * [--metrics-port N | --no-metrics]}: serves the app in {@code APP_DIR} (its {@code dobj.toml})
- * until SIGINT or SIGTERM, its objects' storage in the data directory, and its metrics in the
- * Prometheus format on a loopback port of their own ({@link DevMetrics}). The signal stops it as
- * {@link DevServer#close()} describes, within {@link DevServer#STOP_LIMIT}; the exit code is then
- * 130 (SIGINT) or 143 (SIGTERM).
+ * [--metrics-port N | --no-metrics] [--watch]}: serves the app in {@code APP_DIR} (its {@code
+ * dobj.toml}) until SIGINT or SIGTERM, its objects' storage in the data directory, and its metrics
+ * in the Prometheus format on a loopback port of their own ({@link DevMetrics}). The signal stops
+ * it as {@link DevServer#close()} describes, within {@link DevServer#STOP_LIMIT}; the exit code is
+ * then 130 (SIGINT) or 143 (SIGTERM).
  */
 @Command(
     name = "dev",
@@ -26,8 +27,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Serve an app locally: its Worker over HTTP, its Durable Objects in this process.",
       "Reads APP_DIR/dobj.toml; loads classes from APP_DIR/target/classes and"
-          + " APP_DIR/target/dependency/*.jar. Stop with Ctrl-C or SIGTERM (a second one exits"
-          + " at once)."
+          + " APP_DIR/target/dependency/*.jar (again on each change with --watch). Stop with"
+          + " Ctrl-C or SIGTERM (a second one exits at once)."
     })
 final class DevCommand implements Callable<Integer> {
   @Parameters(
@@ -89,6 +90,17 @@ final class DevCommand implements Callable<Integer> {
       description = "Serve no metrics endpoint; the runtime then records no meters.")
   private boolean noMetrics;
 
+  @Option(
+      names = "--watch",
+      description =
+          "Reload the app when its classes, its jars or dobj.toml change (build it to see a change):"
+              + " new requests wait, the objects start again on the same storage; a version that"
+              + " cannot load is refused and the previous one keeps serving.")
+  private boolean watch;
+
+  /** How often {@code --watch} looks at the app's files. */
+  static final Duration WATCH_INTERVAL = Duration.ofMillis(500);
+
   @Spec private CommandSpec spec;
 
   private final Shutdown shutdown;
@@ -134,7 +146,7 @@ final class DevCommand implements Callable<Integer> {
     AppClasses classes = AppClasses.of(appDir, DevCommand.class.getClassLoader());
     try {
       DevMetrics metrics = noMetrics ? null : DevMetrics.start(metricsPort(settings));
-      server = DevServer.start(config, classes, metrics);
+      server = DevServer.start(config, classes, metrics, watch);
     } catch (CliException | RuntimeException e) {
       closeQuietly(classes, e);
       throw e;
@@ -152,14 +164,77 @@ final class DevCommand implements Callable<Integer> {
             + server.metricsUrl().map(m -> ", metrics: " + m).orElse("")
             + ")");
     out.flush();
+    Thread watcher = watch ? watch(server, durabilityOption) : null;
     return shutdown.awaitThen(
         "dobj dev",
         DevServer.STOP_LIMIT,
         () -> {
+          if (watcher != null) {
+            watcher.interrupt();
+            try {
+              watcher.join(DevServer.STOP_LIMIT.toMillis());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           server.close();
           out.println("dobj dev: stopped");
           out.flush();
         });
+  }
+
+  /** Starts the thread of {@code --watch}: it reloads the app when its files change. */
+  private Thread watch(DevServer server, Optional<Durability> durabilityOption) {
+    AppWatcher files = AppWatcher.of(appDir);
+    PrintWriter err = spec.commandLine().getErr();
+    return Thread.ofPlatform()
+        .name("dobj-dev-watch")
+        .daemon()
+        .start(
+            () -> {
+              while (true) {
+                try {
+                  Thread.sleep(WATCH_INTERVAL);
+                } catch (InterruptedException e) {
+                  return; // stopping
+                }
+                try {
+                  if (files.poll()) {
+                    reload(server, durabilityOption);
+                  }
+                } catch (RuntimeException e) {
+                  err.println("dobj dev: could not reload " + appDir + ": " + e);
+                  err.flush();
+                }
+              }
+            });
+  }
+
+  /** Reads the app again and swaps it in; says what happened on stdout, or why not on stderr. */
+  void reload(DevServer server, Optional<Durability> durabilityOption) {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    long start = System.nanoTime();
+    try {
+      AppConfig config = withOptions(DobjToml.read(appDir), durabilityOption);
+      boolean settingsChanged = !config.settings().equals(server.config().settings());
+      if (!server.reload(config, AppClasses.of(appDir, DevCommand.class.getClassLoader()))) {
+        return; // stopping
+      }
+      out.println(
+          "dobj dev: reloaded "
+              + config.name()
+              + " in "
+              + Duration.ofNanos(System.nanoTime() - start).toMillis()
+              + " ms"
+              + (settingsChanged
+                  ? "; the [dobj] settings changed in dobj.toml apply at the next start"
+                  : ""));
+      out.flush();
+    } catch (CliException e) {
+      err.println("dobj dev: not reloaded, still serving the previous version: " + e.getMessage());
+      err.flush();
+    }
   }
 
   /**

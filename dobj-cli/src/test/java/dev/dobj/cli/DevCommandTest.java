@@ -42,7 +42,7 @@ class DevCommandTest {
 
   private static final Pattern SERVING =
       Pattern.compile(
-          "dobj dev: serving counter on (http://127\\.0\\.0\\.1:\\d+) \\(data: (.+), durability:"
+          "dobj dev: serving \\S+ on (http://127\\.0\\.0\\.1:\\d+) \\(data: (.+), durability:"
               + " (fsync|os)(?:, metrics: (http://127\\.0\\.0\\.1:\\d+/metrics))?\\)");
 
   /** The shutdown signals of the servers started by the current test, fired after it. */
@@ -73,6 +73,42 @@ class DevCommandTest {
 
     served.stop();
     assertRefused(served.url().getPort());
+  }
+
+  @Test
+  void devWatch_reloadsTheAppWhenItsFilesChange_andSaysWhatHappened() throws Exception {
+    Path app = temp.resolve("app");
+    ReloadApps.reset();
+    ReloadApps.write(app, "v1", "");
+    Served served = serve("dev", app.toString(), "--port", "0", "--no-metrics", "--watch");
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      assertThat(body(client, served.url().resolve("/count/a"))).isEqualTo("v1 1");
+
+      ReloadApps.write(app, "v2", "");
+      assertThat(served.out().next()).matches("dobj dev: reloaded reloadapp in \\d+ ms");
+      assertThat(body(client, served.url().resolve("/count/a"))).isEqualTo("v2 2");
+
+      ReloadApps.write(app, "v3", "durability = \"os\"\n");
+      assertThat(served.out().next())
+          .matches(
+              "dobj dev: reloaded reloadapp in \\d+ ms; the \\[dobj\\] settings changed in"
+                  + " dobj.toml apply at the next start");
+      assertThat(body(client, served.url().resolve("/version"))).isEqualTo("v3");
+
+      Files.writeString(app.resolve(DobjToml.FILE_NAME), "name = \"reloadapp\"\nmain = 7\n");
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!served.err().toString().contains("not reloaded")) {
+        assertThat(System.nanoTime()).as("stderr: %s", served.err()).isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      assertThat(served.err().toString())
+          .startsWith(
+              "dobj dev: not reloaded, still serving the previous version: dobj.toml line 2");
+      assertThat(body(client, served.url().resolve("/count/a"))).isEqualTo("v3 3");
+    }
+    served.shutdown().fire();
+    assertThat(served.exit().get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("exit code").isZero();
+    assertThat(served.out().next()).isEqualTo("dobj dev: stopped");
   }
 
   @Test
