@@ -12,32 +12,43 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Tells {@code dobj dev --watch} when the app changed: what {@link AppClasses} and {@link DobjToml}
- * read ({@code APP_DIR/dobj.toml}, every file under {@code target/classes} and {@code
- * target/dependency}), summed up as each file's path, size and modification time.
+ * Tells {@code dobj dev --watch} when files changed: for the reload, what {@link AppClasses} and
+ * {@link DobjToml} read ({@code APP_DIR/dobj.toml}, every file under {@code target/classes} and
+ * {@code target/dependency}); for {@code --build}, the app's sources ({@code src/main} and {@code
+ * pom.xml}). Files are summed up as each one's path, size and modification time.
  *
  * <p>{@link #poll} is called every half second or so. It reports a change once the files differ
- * from those last loaded and stayed the same since the previous poll, so a build that is still
+ * from those last taken and stayed the same since the previous poll, so a build that is still
  * writing classes is not loaded half-way. Polling rather than file-system events: a build may
  * delete and recreate {@code target/} (what {@code mvn clean} does), which event watches do not
- * survive, and an app's classes are few enough to list twice a second.
+ * survive, and an app's files are few enough to list twice a second.
  *
  * <p>Not thread-safe: one thread polls.
  */
 final class AppWatcher {
   private final Path appDir;
+  private final List<String> files;
+  private final List<String> trees;
   private List<String> loaded;
   private List<String> previous;
 
-  private AppWatcher(Path appDir, List<String> loaded) {
+  private AppWatcher(Path appDir, List<String> files, List<String> trees) {
     this.appDir = appDir;
-    this.loaded = loaded;
+    this.files = files;
+    this.trees = trees;
+    this.loaded = snapshot();
     this.previous = loaded;
   }
 
-  /** Watches {@code appDir}, taking its files as they are now as the loaded ones. */
+  /** Watches what {@code appDir}'s app loads, taking it as it is now as loaded. */
   static AppWatcher of(Path appDir) {
-    return new AppWatcher(appDir, snapshot(appDir));
+    return new AppWatcher(
+        appDir, List.of(DobjToml.FILE_NAME), List.of("target/classes", "target/dependency"));
+  }
+
+  /** Watches the sources of {@code appDir}'s app ({@code pom.xml}, {@code src/main}). */
+  static AppWatcher sources(Path appDir) {
+    return new AppWatcher(appDir, List.of("pom.xml"), List.of("src/main"));
   }
 
   /**
@@ -46,7 +57,7 @@ final class AppWatcher {
    * only after another change, also when that load failed (the next change retries).
    */
   boolean poll() {
-    List<String> now = snapshot(appDir);
+    List<String> now = snapshot();
     boolean settled = now.equals(previous);
     previous = now;
     if (settled && !now.equals(loaded)) {
@@ -56,11 +67,13 @@ final class AppWatcher {
     return false;
   }
 
-  /** What the app's files are now: one entry per file, in a stable order. */
-  static List<String> snapshot(Path appDir) {
+  /** What the watched files are now: one entry per file, in a stable order. */
+  private List<String> snapshot() {
     List<String> entries = new ArrayList<>();
-    add(entries, appDir.resolve(DobjToml.FILE_NAME));
-    for (String dir : List.of("target/classes", "target/dependency")) {
+    for (String file : files) {
+      add(entries, appDir.resolve(file));
+    }
+    for (String dir : trees) {
       Path root = appDir.resolve(dir);
       if (!Files.isDirectory(root)) {
         continue;

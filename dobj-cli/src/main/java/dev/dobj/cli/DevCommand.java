@@ -1,6 +1,8 @@
 package dev.dobj.cli;
 
 import dev.dobj.spi.storage.Durability;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,11 +17,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dobj dev [APP_DIR] [--port N] [--host H] [--data DIR] [--durability fsync|os]
- * [--metrics-port N | --no-metrics] [--watch]}: serves the app in {@code APP_DIR} (its {@code
- * dobj.toml}) until SIGINT or SIGTERM, its objects' storage in the data directory, and its metrics
- * in the Prometheus format on a loopback port of their own ({@link DevMetrics}). The signal stops
- * it as {@link DevServer#close()} describes, within {@link DevServer#STOP_LIMIT}; the exit code is
- * then 130 (SIGINT) or 143 (SIGTERM).
+ * [--metrics-port N | --no-metrics] [--watch [--build COMMAND]]}: serves the app in {@code APP_DIR}
+ * (its {@code dobj.toml}) until SIGINT or SIGTERM, its objects' storage in the data directory, and
+ * its metrics in the Prometheus format on a loopback port of their own ({@link DevMetrics}). The
+ * signal stops it as {@link DevServer#close()} describes, within {@link DevServer#STOP_LIMIT}; the
+ * exit code is then 130 (SIGINT) or 143 (SIGTERM).
  */
 @Command(
     name = "dev",
@@ -98,6 +100,15 @@ final class DevCommand implements Callable<Integer> {
               + " cannot load is refused and the previous one keeps serving.")
   private boolean watch;
 
+  @Option(
+      names = "--build",
+      paramLabel = "COMMAND",
+      description =
+          "With --watch: a shell command that builds the app, run when APP_DIR/pom.xml or a file"
+              + " under APP_DIR/src/main changes; the reload follows once the classes change. Its"
+              + " output goes to stderr. ./dobj passes one for the apps of its repository.")
+  private String build;
+
   /** How often {@code --watch} looks at the app's files. */
   static final Duration WATCH_INTERVAL = Duration.ofMillis(500);
 
@@ -122,6 +133,12 @@ final class DevCommand implements Callable<Integer> {
     if (metricsPort != null && noMetrics) {
       throw new ParameterException(
           spec.commandLine(), "--metrics-port and --no-metrics exclude each other; give one");
+    }
+    if (build != null && !watch) {
+      throw new ParameterException(spec.commandLine(), "--build goes with --watch");
+    }
+    if (build != null && build.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "--build must not be blank");
     }
     if (host != null && host.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--host must not be blank");
@@ -186,6 +203,7 @@ final class DevCommand implements Callable<Integer> {
   /** Starts the thread of {@code --watch}: it reloads the app when its files change. */
   private Thread watch(DevServer server, Optional<Durability> durabilityOption) {
     AppWatcher files = AppWatcher.of(appDir);
+    AppWatcher sources = build == null ? null : AppWatcher.sources(appDir);
     PrintWriter err = spec.commandLine().getErr();
     return Thread.ofPlatform()
         .name("dobj-dev-watch")
@@ -195,6 +213,9 @@ final class DevCommand implements Callable<Integer> {
               while (true) {
                 try {
                   Thread.sleep(WATCH_INTERVAL);
+                  if (sources != null && sources.poll()) {
+                    runBuild();
+                  }
                 } catch (InterruptedException e) {
                   return; // stopping
                 }
@@ -208,6 +229,60 @@ final class DevCommand implements Callable<Integer> {
                 }
               }
             });
+  }
+
+  /**
+   * Runs {@code --build}'s command with {@code sh -c} in the current folder, its output copied to
+   * stderr; says on stdout that it builds, on stderr if it failed. Interrupted (dobj dev stops), it
+   * kills the build.
+   */
+  private void runBuild() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    out.println("dobj dev: sources changed, building: " + build);
+    out.flush();
+    Process process;
+    try {
+      process = new ProcessBuilder("sh", "-c", build).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      err.println("dobj dev: could not start the build: " + e.getMessage());
+      err.flush();
+      return;
+    }
+    try {
+      process.getOutputStream().close(); // the build reads no input
+    } catch (IOException e) {
+      // nothing to close
+    }
+    Thread copier =
+        Thread.ofVirtual()
+            .name("dobj-dev-build-output")
+            .start(
+                () -> {
+                  try (BufferedReader lines =
+                      process.inputReader(java.nio.charset.Charset.defaultCharset())) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                      err.println(line);
+                    }
+                  } catch (IOException e) {
+                    // the build was killed
+                  }
+                  err.flush();
+                });
+    int exit;
+    try {
+      exit = process.waitFor();
+      copier.join();
+    } catch (InterruptedException e) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      throw e;
+    }
+    if (exit != 0) {
+      err.println(
+          "dobj dev: the build failed (exit " + exit + "); still serving the previous version");
+      err.flush();
+    }
   }
 
   /** Reads the app again and swaps it in; says what happened on stdout, or why not on stderr. */

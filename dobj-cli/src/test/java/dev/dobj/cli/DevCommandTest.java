@@ -96,11 +96,7 @@ class DevCommandTest {
       assertThat(body(client, served.url().resolve("/version"))).isEqualTo("v3");
 
       Files.writeString(app.resolve(DobjToml.FILE_NAME), "name = \"reloadapp\"\nmain = 7\n");
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (!served.err().toString().contains("not reloaded")) {
-        assertThat(System.nanoTime()).as("stderr: %s", served.err()).isLessThan(deadline);
-        Thread.sleep(20);
-      }
+      awaitErr(served, "not reloaded");
       assertThat(served.err().toString())
           .startsWith(
               "dobj dev: not reloaded, still serving the previous version: dobj.toml line 2");
@@ -362,6 +358,67 @@ class DevCommandTest {
     assertThat(result.err())
         .isEqualTo(
             "dobj dev: --port must be between 0 and 65535, got 65536 (see 'dobj dev --help')\n");
+  }
+
+  @Test
+  void buildWithoutWatch_exits2() {
+    Result result = run("dev", COUNTER.toString(), "--build", "make");
+
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err())
+        .isEqualTo("dobj dev: --build goes with --watch (see 'dobj dev --help')\n");
+  }
+
+  @Test
+  void devWatchBuild_runsTheBuildWhenTheSourcesChange_thenReloads() throws Exception {
+    Path app = temp.resolve("app");
+    Path staged = temp.resolve("v2");
+    ReloadApps.reset();
+    ReloadApps.write(staged, "v2", "");
+    ReloadApps.write(app, "v1", "");
+    Path source = Files.createDirectories(app.resolve("src/main")).resolve("App.txt");
+    Files.writeString(source, "v1");
+    // The "build" copies classes compiled beforehand, or fails when the source says so.
+    String build =
+        "grep -q fail '"
+            + source
+            + "' && { echo broken source; exit 3; }; echo building; cp -R '"
+            + staged.resolve("target/classes")
+            + "/.' '"
+            + app.resolve("target/classes")
+            + "'";
+    Served served =
+        serve("dev", app.toString(), "--port", "0", "--no-metrics", "--watch", "--build", build);
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      assertThat(body(client, served.url().resolve("/version"))).isEqualTo("v1");
+
+      Files.writeString(source, "fail");
+      assertThat(served.out().next()).isEqualTo("dobj dev: sources changed, building: " + build);
+      awaitErr(served, "still serving");
+      assertThat(served.err().toString())
+          .isEqualTo(
+              "broken source\n"
+                  + "dobj dev: the build failed (exit 3); still serving the previous version\n");
+      assertThat(body(client, served.url().resolve("/version"))).isEqualTo("v1");
+
+      Files.writeString(source, "v2");
+      assertThat(served.out().next()).isEqualTo("dobj dev: sources changed, building: " + build);
+      assertThat(served.out().next()).matches("dobj dev: reloaded reloadapp in \\d+ ms");
+      assertThat(body(client, served.url().resolve("/version"))).isEqualTo("v2");
+      assertThat(served.err().toString()).endsWith("previous version\nbuilding\n");
+    }
+    served.shutdown().fire();
+    assertThat(served.exit().get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("exit code").isZero();
+    assertThat(served.out().next()).isEqualTo("dobj dev: stopped");
+  }
+
+  /** Waits until {@code served} printed {@code text} on stderr. */
+  private static void awaitErr(Served served, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!served.err().toString().contains(text)) {
+      assertThat(System.nanoTime()).as("stderr: %s", served.err()).isLessThan(deadline);
+      Thread.sleep(20);
+    }
   }
 
   @Test

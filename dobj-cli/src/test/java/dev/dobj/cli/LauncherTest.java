@@ -110,6 +110,47 @@ class LauncherTest {
     }
   }
 
+  @Test
+  void watchBuild_isAddedForDevWatchOfAnAppOfTheRepository_unlessOneIsGiven() throws Exception {
+    String root = "/work/it's here";
+    List<String> added =
+        runIn(root, "watch_build_of", "examples/chat", "dev", "examples/chat", "--watch")
+            .lines()
+            .toList();
+    assertThat(added)
+        .containsExactly(
+            "--build",
+            "cd '/work/it'\\''s here' && ./mvnw -q -B -Dmaven.test.skip=true"
+                + " -Dspotless.check.skip=true compile -pl examples/chat -am");
+    Process sh =
+        new ProcessBuilder("sh", "-c", added.get(1).replace("./mvnw", "pwd; true"))
+            .redirectErrorStream(true)
+            .start();
+    assertThat(sh.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+        .as("sh reads the quoted folder back")
+        .contains("can't cd")
+        .contains("/work/it's here");
+
+    assertThat(runIn(root, "watch_build_of", "", "dev", "/elsewhere", "--watch")).isEmpty();
+    assertThat(runIn(root, "watch_build_of", "examples/chat", "dev", "examples/chat")).isEmpty();
+    assertThat(runIn(root, "watch_build_of", "examples/chat", "storage", "--watch")).isEmpty();
+    assertThat(
+            runIn(
+                root,
+                "watch_build_of",
+                "examples/chat",
+                "dev",
+                "examples/chat",
+                "--watch",
+                "--build",
+                "make"))
+        .isEmpty();
+    assertThat(
+            runIn(root, "watch_build_of", "examples/chat", "dev", "--watch", "--build=make", "."))
+        .isEmpty();
+  }
+
   /** Runs the launcher's {@code app_dir_of} on {@code args}; its output without the newline. */
   private static String appDirOf(String... args) throws IOException, InterruptedException {
     return run("app_dir_of", args).strip();
@@ -125,6 +166,12 @@ class LauncherTest {
 
   /** Runs the launcher's function {@code name} on {@code args} in bash; its output. */
   private static String run(String name, String... args) throws IOException, InterruptedException {
+    return runIn(ROOT.toString(), name, args);
+  }
+
+  /** As {@link #run(String, String...)}, with the launcher's {@code root} set to {@code root}. */
+  private static String runIn(String root, String name, String... args)
+      throws IOException, InterruptedException {
     String launcher = Files.readString(ROOT.resolve("dobj"), StandardCharsets.UTF_8);
     int start = launcher.indexOf("\n" + name + "() {\n");
     int end = launcher.indexOf("\n}\n", start);
@@ -133,7 +180,9 @@ class LauncherTest {
     List<String> command =
         new ArrayList<>(List.of("bash", "-c", function + name + " \"$@\"", "launcher"));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("root", root);
+    Process process = builder.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as("exit of %s, output: %s", name, out).isZero();
