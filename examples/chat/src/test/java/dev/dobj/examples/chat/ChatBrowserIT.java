@@ -25,7 +25,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The chat example end to end: a real server on a real port with SQLite storage, and two headless
  * Chromium pages (Debian's chromium, driven through chromedriver) that chat both ways; then the
- * server restarts on the same data directory and a third page sees the history.
+ * server restarts on the same data directory, a third page sees the history, and the first page
+ * opens its socket again by itself.
  *
  * <p>Needs /usr/bin/chromium and /usr/bin/chromedriver; the build installs them ({@code
  * .ci/ensure-browser}) before the integration tests.
@@ -37,6 +38,7 @@ class ChatBrowserIT {
   @TempDir Path browserProfiles;
   private DurableObjectRuntime runtime;
   private HttpFront front;
+  private int port; // 0: any free port
   private final List<WebDriver> browsers = new java.util.ArrayList<>();
 
   @BeforeEach
@@ -50,7 +52,9 @@ class ChatBrowserIT {
             .storage(new SqliteStorageEngine(dataDir, Durability.FSYNC))
             .bind("ROOMS", ChatRoomObject.class, "chat-example-v1")
             .build();
-    front = HttpFront.builder(new ChatWorker(), runtime.env()).start();
+    // A restart listens on the port of the first start, where the pages reconnect.
+    front = HttpFront.builder(new ChatWorker(), runtime.env()).port(port).start();
+    port = front.url().getPort();
   }
 
   private void stop() {
@@ -145,5 +149,12 @@ class ChatBrowserIT {
     awaitLine(carol, "bob: hi alice");
     List<String> history = lines(carol);
     assertThat(history.indexOf("alice: hello bob")).isBetween(0, history.indexOf("bob: hi alice"));
+
+    // The page opens its socket again by itself, and gets the history again with it.
+    new WebDriverWait(alice, WAIT)
+        .until(d -> d.findElement(By.id("status")).getText().equals("connected"));
+    awaitLine(alice, "bob: hi alice");
+    say(carol, "welcome back");
+    awaitLine(alice, "carol: welcome back");
   }
 }
