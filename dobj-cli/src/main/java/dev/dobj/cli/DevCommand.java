@@ -216,13 +216,11 @@ final class DevCommand implements Callable<Integer> {
                   if (sources != null && sources.poll()) {
                     runBuild();
                   }
-                } catch (InterruptedException e) {
-                  return; // stopping
-                }
-                try {
                   if (files.poll()) {
                     reload(server, durabilityOption);
                   }
+                } catch (InterruptedException e) {
+                  return; // stopping
                 } catch (RuntimeException e) {
                   err.println("dobj dev: could not reload " + appDir + ": " + e);
                   err.flush();

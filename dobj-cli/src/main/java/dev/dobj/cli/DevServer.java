@@ -170,10 +170,14 @@ final class DevServer implements AutoCloseable {
     if (metrics != null) {
       builder.meterRegistry(metrics.registry());
     }
-    for (AppConfig.Binding binding : config.bindings()) {
-      builder.bind(binding.name(), classes.objectClass(config, binding), binding.uniqueKey());
+    try {
+      for (AppConfig.Binding binding : config.bindings()) {
+        builder.bind(binding.name(), classes.objectClass(config, binding), binding.uniqueKey());
+      }
+      config.vars().forEach(builder::var);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
     }
-    config.vars().forEach(builder::var);
     return builder;
   }
 
@@ -266,9 +270,11 @@ final class DevServer implements AutoCloseable {
       try {
         Worker worker = classes.worker(config);
         DurableObjectRuntime.Builder builder = runtimeBuilder(config, classes, metrics);
-        apps.pause(RELOAD_GRACE_PERIOD, old.runtime()::close);
+        // A version that failed to open again has no runtime to close.
+        Runnable closeOld = old.runtime() == null ? () -> {} : old.runtime()::close;
+        apps.pause(RELOAD_GRACE_PERIOD, closeOld);
         try {
-          old.runtime().close();
+          closeOld.run();
           DurableObjectRuntime runtime;
           try {
             runtime = open(builder, settings);

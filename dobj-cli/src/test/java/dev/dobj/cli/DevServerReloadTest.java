@@ -93,6 +93,24 @@ class DevServerReloadTest {
   }
 
   @Test
+  void aVersionTheRuntimeRefuses_afterTheOldOneClosed_bringsTheOldOneBack() throws Exception {
+    assertThat(get("/count/a")).isEqualTo("v1 1");
+
+    // Its classes load, but the runtime refuses the object class when it opens.
+    ReloadApps.write(app, "v2", "", "DurableObjectState ctx", "ctx, null");
+    AppConfig config = DobjToml.read(app);
+    assertThatThrownBy(() -> server.reload(config, AppClasses.of(app, loader())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("needs a constructor");
+
+    assertThat(get("/version")).isEqualTo("v1");
+    assertThat(get("/count/a")).as("opened again on the same storage").isEqualTo("v1 2");
+    ReloadApps.write(app, "v3", "");
+    assertThat(server.reload(DobjToml.read(app), AppClasses.of(app, loader()))).isTrue();
+    assertThat(get("/count/a")).isEqualTo("v3 3");
+  }
+
+  @Test
   void theSettingsOfDobjToml_stayAsTheServerStarted() throws Exception {
     AppConfig.Settings started = server.config().settings();
     ReloadApps.write(app, "v2", "durability = \"os\"\nhistory_days = 0\n");

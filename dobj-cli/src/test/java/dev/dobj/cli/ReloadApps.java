@@ -47,6 +47,17 @@ public final class ReloadApps {
    * and compiles the app as {@code version} into {@code appDir/target/classes}.
    */
   static void write(Path appDir, String version, String extraToml) throws IOException {
+    write(appDir, version, extraToml, "DurableObjectState ctx, Env env", "ctx, env");
+  }
+
+  /**
+   * As {@link #write(Path, String, String)}, with a counter object whose only constructor takes
+   * {@code parameters} (which the runtime refuses unless they are {@code (DurableObjectState,
+   * Env)}) and passes {@code superArguments} on.
+   */
+  static void write(
+      Path appDir, String version, String extraToml, String parameters, String superArguments)
+      throws IOException {
     Files.createDirectories(appDir);
     Files.writeString(
         appDir.resolve(DobjToml.FILE_NAME),
@@ -111,8 +122,8 @@ public final class ReloadApps {
         import dev.dobj.Env;
 
         public final class TallyObject extends DurableObject implements Tally {
-          public TallyObject(DurableObjectState ctx, Env env) {
-            super(ctx, env);
+          public TallyObject(PARAMETERS) {
+            super(ARGUMENTS);
           }
 
           @Override
@@ -122,7 +133,9 @@ public final class ReloadApps {
             return next;
           }
         }
-        """);
+        """
+            .replace("PARAMETERS", parameters)
+            .replace("ARGUMENTS", superArguments));
     Path classes = Files.createDirectories(appDir.resolve("target/classes"));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
