@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -41,7 +44,14 @@ import java.util.zip.CRC32C;
  * an older generation's records cut short refuses rather than restore an earlier state. A
  * generation's header and base are fsync'd (with the directory) before its first record.
  *
- * <p>Not thread-safe: the object's database calls it under its own lock.
+ * <p><b>Write-back.</b> Given a {@code writeback} executor, each MiB of records appended is
+ * fdatasync'd there, off the object's lock, as it goes: left to the kernel, a busy object's records
+ * pile up as dirty pages for half a minute and then reach the disk in bursts of tens of MiB, and
+ * every commit log fsync queued behind such a burst stalled its writers for 100 ms or more. This
+ * write-back is for pacing, not durability: {@link #sync} still decides what is durable.
+ *
+ * <p>Not thread-safe: the object's database calls it under its own lock (the write-back task only
+ * fsyncs a channel).
  */
 final class History implements Closeable {
   private static final long MAGIC = 0x444f424a48495331L; // "DOBJHIS1"
@@ -51,6 +61,9 @@ final class History implements Closeable {
   private static final Pattern GENERATION = Pattern.compile("[0-9a-f]{16}\\.gen");
   private static final String CLEAN = "clean";
   private static final long EXTEND = 256 << 10;
+
+  /** How many bytes of records are appended between two write-backs. */
+  static final long WRITEBACK_BYTES = 1 << 20;
 
   /** One generation file: its first point and time, where its records start, and what it holds. */
   private static final class Generation {
@@ -85,10 +98,14 @@ final class History implements Closeable {
   private boolean synced = true;
   private boolean wasClean;
   private long allocated; // the size of the current generation's file
+  private final Executor writeback; // null: the kernel's write-back alone
+  private long unwritten; // bytes appended since the last write-back was asked for
+  private final AtomicBoolean writebackQueued = new AtomicBoolean();
 
-  private History(Path directory, boolean fsync) {
+  private History(Path directory, boolean fsync, Executor writeback) {
     this.directory = directory;
     this.fsync = fsync;
+    this.writeback = fsync ? writeback : null;
   }
 
   /**
@@ -97,8 +114,16 @@ final class History implements Closeable {
    * durability).
    */
   static History open(Path directory, boolean fsync) throws IOException {
+    return open(directory, fsync, null);
+  }
+
+  /**
+   * As {@link #open(Path, boolean)}, writing records back to the disk on {@code writeback} (if not
+   * null, and with {@code fsync}) as they are appended; see the class comment.
+   */
+  static History open(Path directory, boolean fsync, Executor writeback) throws IOException {
     Files.createDirectories(directory);
-    History h = new History(directory, fsync);
+    History h = new History(directory, fsync, writeback);
     List<Path> files;
     try (Stream<Path> s = Files.list(directory)) {
       files =
@@ -303,7 +328,34 @@ final class History implements Closeable {
     g.last++;
     g.lastMillis = at;
     synced = false;
+    unwritten += length;
+    if (writeback != null && unwritten >= WRITEBACK_BYTES) {
+      writeBack();
+    }
     return g.last;
+  }
+
+  /** Asks the write-back executor to fdatasync the current generation, unless it still does. */
+  private void writeBack() {
+    if (!writebackQueued.compareAndSet(false, true)) {
+      return; // the last one is still running: the next append asks again
+    }
+    unwritten = 0;
+    FileChannel c = current;
+    try {
+      writeback.execute(
+          () -> {
+            try {
+              c.force(false);
+            } catch (IOException e) {
+              // closed by a new generation meanwhile, or failed: the kernel writes it back
+            } finally {
+              writebackQueued.set(false);
+            }
+          });
+    } catch (RejectedExecutionException closing) {
+      writebackQueued.set(false);
+    }
   }
 
   /**

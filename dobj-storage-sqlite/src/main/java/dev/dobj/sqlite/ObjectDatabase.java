@@ -1461,7 +1461,9 @@ final class ObjectDatabase implements CommitLog.Writer {
     if (history != null) {
       return history;
     }
-    History h = History.open(historyDirectory(), engine.durability() == Durability.FSYNC);
+    History h =
+        History.open(
+            historyDirectory(), engine.durability() == Durability.FSYNC, engine.historyWriteback());
     try {
       long now = engine.nowMillis();
       if (state == State.PRESENT) {
@@ -1688,7 +1690,9 @@ final class ObjectDatabase implements CommitLog.Writer {
       throw new IOException("The restore marker of " + address + " is unreadable: " + bookmark);
     }
     closeHistory();
-    History h = History.open(historyDirectory(), engine.durability() == Durability.FSYNC);
+    History h =
+        History.open(
+            historyDirectory(), engine.durability() == Durability.FSYNC, engine.historyWriteback());
     try {
       Path rebuilt = file.resolveSibling(id + ".restoring");
       boolean present = h.rebuild(point, rebuilt);

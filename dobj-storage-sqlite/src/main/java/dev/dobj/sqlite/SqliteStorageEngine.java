@@ -91,6 +91,8 @@ public final class SqliteStorageEngine implements StorageEngine {
   private final long checkpointBytes;
   private final EngineHooks hooks;
   private final ExecutorService committer;
+  // Fdatasyncs histories as they grow (History's write-back); null without fsync or history.
+  private final ExecutorService historyWriteback;
   private final CommitLog log; // FSYNC with the commit log only
   private final AtomicLong sequences = new AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
@@ -153,6 +155,11 @@ public final class SqliteStorageEngine implements StorageEngine {
       throw new UncheckedIOException(
           "Cannot recover or open the commit log in " + dataDirectory + ": " + e.getMessage(), e);
     }
+    this.historyWriteback =
+        durability == Durability.FSYNC && !historyRetention.isZero()
+            ? Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name("dobj-sqlite-history-writeback").daemon(true).factory())
+            : null;
   }
 
   /** A builder for an engine storing under {@code dataDirectory}. */
@@ -458,9 +465,15 @@ public final class SqliteStorageEngine implements StorageEngine {
       log.close(clean);
     }
     committer.shutdown();
+    if (historyWriteback != null) {
+      historyWriteback.shutdown();
+    }
     try {
       if (!committer.awaitTermination(1, TimeUnit.MINUTES)) {
         LOG.warn("The committer of {} did not finish within a minute", dataDirectory);
+      }
+      if (historyWriteback != null && !historyWriteback.awaitTermination(1, TimeUnit.MINUTES)) {
+        LOG.warn("The history write-back of {} did not finish within a minute", dataDirectory);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -497,6 +510,11 @@ public final class SqliteStorageEngine implements StorageEngine {
 
   Executor committer() {
     return committer;
+  }
+
+  /** Where histories are written back as they grow; null without fsync or history. */
+  Executor historyWriteback() {
+    return historyWriteback;
   }
 
   EngineHooks hooks() {

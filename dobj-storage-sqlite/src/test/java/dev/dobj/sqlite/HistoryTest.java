@@ -132,6 +132,51 @@ class HistoryTest {
   }
 
   @Test
+  void eachMibAppended_isWrittenBack_once_andNotWhileTheLastWriteBackRuns() throws Exception {
+    List<Runnable> asked = new ArrayList<>();
+    try (History h = History.open(dir.resolve("history"), true, asked::add)) {
+      h.startGeneration(dbFile, 1_000);
+      String big = "y".repeat(3_000);
+      long appended = 0;
+      int i = 0;
+      while (appended < History.WRITEBACK_BYTES - 64 * 1024) {
+        ByteBuffer frames = batch("INSERT INTO t VALUES (" + ++i + ", '" + big + i + "')");
+        appended += frames.remaining();
+        h.append(frames, 1_000 + i);
+      }
+      assertThat(asked).as("less than a MiB appended").isEmpty();
+      while (asked.isEmpty()) {
+        h.append(batch("INSERT INTO t VALUES (" + ++i + ", '" + big + i + "')"), 1_000 + i);
+      }
+      assertThat(asked).hasSize(1);
+
+      // While it has not run, more MiBs ask for nothing more: one runs at a time.
+      for (int j = 0; j < 600; j++) {
+        h.append(batch("INSERT INTO t VALUES (" + ++i + ", '" + big + i + "')"), 1_000 + i);
+      }
+      assertThat(asked).hasSize(1);
+      asked.get(0).run();
+      h.append(batch("INSERT INTO t VALUES (" + ++i + ", '" + big + i + "')"), 1_000 + i);
+      assertThat(asked).as("the next append after it ran").hasSize(2);
+      asked.get(1).run();
+      assertThat(rebuilt(h, h.lastPoint())).isEqualTo(rows());
+    }
+  }
+
+  @Test
+  void withoutFsync_nothingIsWrittenBack() throws Exception {
+    List<Runnable> asked = new ArrayList<>();
+    try (History h = History.open(dir.resolve("history"), false, asked::add)) {
+      h.startGeneration(dbFile, 1_000);
+      String big = "z".repeat(3_000);
+      for (int i = 1; i <= 500; i++) {
+        h.append(batch("INSERT INTO t VALUES (" + i + ", '" + big + i + "')"), 1_000 + i);
+      }
+      assertThat(asked).isEmpty();
+    }
+  }
+
+  @Test
   void aTornRecordAtTheEnd_isCutWhenTheHistoryOpens_andTheEarlierPointsStay() throws Exception {
     Path history = dir.resolve("history");
     String afterTwo;
