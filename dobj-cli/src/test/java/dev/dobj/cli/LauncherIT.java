@@ -18,18 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
  * neither prints anything of it.
  */
 class LauncherIT {
-  private static final Path ROOT =
-      Path.of(System.getProperty("dobj.counterExample"))
-          .toAbsolutePath()
-          .normalize()
-          .getParent()
-          .getParent();
-
   @Test
   void theFirstRunWritesTheArchive_andTheNextLoadsDobjsClassesFromIt(@TempDir Path dir)
       throws Exception {
-    Path jar = ROOT.resolve("dobj-cli/target/dobj-cli.jar");
-    Path lib = ROOT.resolve("dobj-cli/target/lib");
+    Path jar = LauncherTest.ROOT.resolve("dobj-cli/target/dobj-cli.jar");
+    Path lib = LauncherTest.ROOT.resolve("dobj-cli/target/lib");
     assertThat(jar).as("packaged before the integration tests").exists();
     String java = ProcessHandle.current().info().command().orElseThrow();
     String home = Path.of(java).getParent().getParent().toString();

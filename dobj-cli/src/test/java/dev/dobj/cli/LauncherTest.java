@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 class LauncherTest {
   /** The counter example's folder, set by the pom; the repository is two levels up. */
-  private static final Path ROOT =
+  static final Path ROOT =
       Path.of(System.getProperty("dobj.counterExample"))
           .toAbsolutePath()
           .normalize()
