@@ -14,6 +14,7 @@
 # Environment:
 #   BENCH_DURATION     wrk's -d per route (default 10s)
 #   BENCH_DURABILITY   fsync or os, passed to dobj dev --durability (default fsync)
+#   BENCH_DEV_ARGS     more options for dobj dev, e.g. '--history-days 0' (default: none)
 #   BENCH_WARMUP       if set (e.g. 5s), a wrk run of that length on each route before its
 #                      measured run (default: none)
 #   BENCH_METRICS      on (default, as dobj dev), off (--no-metrics), or both: two servers, one
@@ -135,6 +136,8 @@ start_server() {
   local label=$1 log="$work/server-$1.log" port='' i status path
   local flags=()
   [ "$label" = off ] && flags=(--no-metrics)
+  # shellcheck disable=SC2206 # BENCH_DEV_ARGS is a list of options
+  flags+=(${BENCH_DEV_ARGS:-})
   "$root/dobj" dev "$root/examples/counter" --port 0 --data "$work/data-$label" \
     --durability "$durability" ${flags[@]+"${flags[@]}"} >"$log" 2>&1 &
   pids[$label]=$!
@@ -294,7 +297,7 @@ for side in "${sides[@]}"; do
   stop_server "$side"
 done
 
-echo "# dobj dev examples/counter, durability $durability, wrk -t$threads -c$connections" \
+echo "# dobj dev examples/counter, durability $durability${BENCH_DEV_ARGS:+, $BENCH_DEV_ARGS}, wrk -t$threads -c$connections" \
   "-d$duration --latency${warmup:+ (after a $warmup warm-up)}, $(nproc 2>/dev/null || echo '?') CPUs"
 if [ "$metrics" = both ]; then
   echo "# metrics off vs on: medians of $repeats runs each, interleaved"
