@@ -159,6 +159,21 @@ final class AppClasses implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the loader after {@code failure} (which gets a failure to close as suppressed), or, with
+   * a null {@code failure}, ignoring one: its jars then stay open until the process exits, and
+   * nothing else depends on them.
+   */
+  void closeQuietly(Exception failure) {
+    try {
+      close();
+    } catch (IOException e) {
+      if (failure != null) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
   private static URL url(Path path) {
     try {
       return path.toAbsolutePath().toUri().toURL();

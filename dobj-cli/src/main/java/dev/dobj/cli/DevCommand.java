@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -165,7 +168,7 @@ final class DevCommand implements Callable<Integer> {
       DevMetrics metrics = noMetrics ? null : DevMetrics.start(metricsPort(settings));
       server = DevServer.start(config, classes, metrics, watch);
     } catch (CliException | RuntimeException e) {
-      closeQuietly(classes, e);
+      classes.closeQuietly(e);
       throw e;
     }
     String url = server.url().toString();
@@ -181,15 +184,15 @@ final class DevCommand implements Callable<Integer> {
             + server.metricsUrl().map(m -> ", metrics: " + m).orElse("")
             + ")");
     out.flush();
-    Thread watcher = watch ? watch(server, durabilityOption) : null;
+    ScheduledExecutorService watcher = watch ? watch(server, durabilityOption) : null;
     return shutdown.awaitThen(
         "dobj dev",
         DevServer.STOP_LIMIT,
         () -> {
           if (watcher != null) {
-            watcher.interrupt();
+            watcher.shutdownNow(); // a build in progress is killed
             try {
-              watcher.join(DevServer.STOP_LIMIT.toMillis());
+              watcher.awaitTermination(DevServer.STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
@@ -200,33 +203,37 @@ final class DevCommand implements Callable<Integer> {
         });
   }
 
-  /** Starts the thread of {@code --watch}: it reloads the app when its files change. */
-  private Thread watch(DevServer server, Optional<Durability> durabilityOption) {
+  /**
+   * Starts {@code --watch}: every {@link #WATCH_INTERVAL}, on a thread of its own, runs the build
+   * if the sources changed, and reloads the app if its files changed.
+   */
+  private ScheduledExecutorService watch(DevServer server, Optional<Durability> durabilityOption) {
     AppWatcher files = AppWatcher.of(appDir);
     AppWatcher sources = build == null ? null : AppWatcher.sources(appDir);
     PrintWriter err = spec.commandLine().getErr();
-    return Thread.ofPlatform()
-        .name("dobj-dev-watch")
-        .daemon()
-        .start(
-            () -> {
-              while (true) {
-                try {
-                  Thread.sleep(WATCH_INTERVAL);
-                  if (sources != null && sources.poll()) {
-                    runBuild();
-                  }
-                  if (files.poll()) {
-                    reload(server, durabilityOption);
-                  }
-                } catch (InterruptedException e) {
-                  return; // stopping
-                } catch (RuntimeException e) {
-                  err.println("dobj dev: could not reload " + appDir + ": " + e);
-                  err.flush();
-                }
-              }
-            });
+    ScheduledExecutorService watcher =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("dobj-dev-watch").daemon().factory());
+    watcher.scheduleWithFixedDelay(
+        () -> {
+          try {
+            if (sources != null && sources.poll()) {
+              runBuild();
+            }
+            if (files.poll()) {
+              reload(server, durabilityOption);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopping: shutdownNow interrupted the build
+          } catch (RuntimeException e) {
+            err.println("dobj dev: could not reload " + appDir + ": " + e);
+            err.flush();
+          }
+        },
+        WATCH_INTERVAL.toMillis(),
+        WATCH_INTERVAL.toMillis(),
+        TimeUnit.MILLISECONDS);
+    return watcher;
   }
 
   /**
@@ -354,13 +361,5 @@ final class DevCommand implements Callable<Integer> {
       return relative.toString().isEmpty() ? "." : "./" + relative;
     }
     return absolute.toString();
-  }
-
-  private static void closeQuietly(AppClasses classes, Exception failure) {
-    try {
-      classes.close();
-    } catch (java.io.IOException e) {
-      failure.addSuppressed(e);
-    }
   }
 }

@@ -237,11 +237,11 @@ final class DevServer implements AutoCloseable {
     try {
       boolean reloaded = reloadOwning(requested, classes);
       if (!reloaded) {
-        closeQuietly(classes);
+        classes.closeQuietly(null);
       }
       return reloaded;
     } catch (CliException | RuntimeException e) {
-      closeQuietly(classes, e);
+      classes.closeQuietly(e);
       throw e;
     }
   }
@@ -289,7 +289,7 @@ final class DevServer implements AutoCloseable {
       } finally {
         thread.setContextClassLoader(previous);
       }
-      closeQuietly(old.classes());
+      old.classes().closeQuietly(null);
       return true;
     }
   }
@@ -305,22 +305,6 @@ final class DevServer implements AutoCloseable {
     } catch (CliException | RuntimeException e) {
       failure.addSuppressed(e);
       apps.set(AppSwitch.Version.failed(old, failure));
-    }
-  }
-
-  private static void closeQuietly(AppClasses classes, Exception failure) {
-    try {
-      classes.close();
-    } catch (IOException e) {
-      failure.addSuppressed(e);
-    }
-  }
-
-  private static void closeQuietly(AppClasses classes) {
-    try {
-      classes.close();
-    } catch (IOException e) {
-      // the loader's jars stay open until the process exits; nothing else depends on them
     }
   }
 

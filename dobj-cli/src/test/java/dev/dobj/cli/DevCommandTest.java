@@ -414,10 +414,53 @@ class DevCommandTest {
 
   /** Waits until {@code served} printed {@code text} on stderr. */
   private static void awaitErr(Served served, String text) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!served.err().toString().contains(text)) {
-      assertThat(System.nanoTime()).as("stderr: %s", served.err()).isLessThan(deadline);
-      Thread.sleep(20);
+    assertThat(served.err().awaitContaining(text, WAIT))
+        .as("stderr within %s: %s", WAIT, served.err())
+        .isTrue();
+  }
+
+  /** A {@link StringWriter} whose text can be awaited: every write wakes the waiters. */
+  private static final class Text extends StringWriter {
+    @Override
+    public synchronized void write(int c) {
+      super.write(c);
+      notifyAll();
+    }
+
+    @Override
+    public synchronized void write(char[] chars, int offset, int length) {
+      super.write(chars, offset, length);
+      notifyAll();
+    }
+
+    @Override
+    public synchronized void write(String text) {
+      super.write(text);
+      notifyAll();
+    }
+
+    @Override
+    public synchronized void write(String text, int offset, int length) {
+      super.write(text, offset, length);
+      notifyAll();
+    }
+
+    @Override
+    public synchronized String toString() {
+      return super.toString();
+    }
+
+    /** Waits until the text contains {@code part}; false if it did not within {@code limit}. */
+    synchronized boolean awaitContaining(String part, Duration limit) throws InterruptedException {
+      long deadline = System.nanoTime() + limit.toNanos();
+      while (!super.toString().contains(part)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return true;
     }
   }
 
@@ -476,7 +519,7 @@ class DevCommandTest {
       String durability,
       CompletableFuture<Integer> exit,
       Lines out,
-      StringWriter err,
+      Text err,
       Signal shutdown) {
     /** Fires the shutdown signal; the command must exit 0, say it stopped, print no error. */
     void stop() throws Exception {
@@ -490,7 +533,7 @@ class DevCommandTest {
   /** Runs {@code args} (a {@code dev} command) until it prints that it serves. */
   private Served serve(String... args) throws Exception {
     Lines out = new Lines();
-    StringWriter err = new StringWriter();
+    Text err = new Text();
     Signal shutdown = new Signal();
     // A thread of its own: the command blocks until the signal, and the common pool may have one.
     CompletableFuture<Integer> exit = new CompletableFuture<>();
