@@ -76,8 +76,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> Thread-safe. {@code lock} guards the open segment (whose end is the log's
  * position) and the waiters; appends write under it (page cache only). One platform thread runs the
- * syncs: it takes the waiters, fsyncs without the lock, then completes them. A failed fsync fails
- * every waiter and every later append: the log cannot tell what reached the disk.
+ * syncs: it takes the waiters, fsyncs without the lock, then completes them. {@link #awaitDurable}
+ * fsyncs on its caller's thread instead of waiting for the syncer, so nothing the syncer may wait
+ * for (a database's lock, the committer) ever waits for the syncer. A failed fsync fails every
+ * waiter and every later append: the log cannot tell what reached the disk.
  */
 final class CommitLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CommitLog.class);
@@ -172,8 +174,6 @@ final class CommitLog implements AutoCloseable {
   private List<Waiter> waiters = new ArrayList<>();
   // The syncer's own: how many batches its last sync covered.
   private int lastSyncCovered;
-  // @GuardedBy("lock"): someone waits in awaitDurable
-  private boolean syncWanted;
   // @GuardedBy("lock"): a new segment's directory entry is not yet fsync'd
   private boolean directoryUnsynced;
   // @GuardedBy("lock"): a retired segment kept for reuse as the next one (already allocated)
@@ -284,24 +284,84 @@ final class CommitLog implements AutoCloseable {
     }
   }
 
-  /** Waits until every record before {@code logPosition} is durable. */
+  /**
+   * Returns once every record before {@code logPosition} is durable, fsyncing the log on the
+   * calling thread if no finished sync covers it yet. It never waits for the syncer: a thread the
+   * syncer may wait for (one holding a database's lock, the committer) can call it, and so can the
+   * syncer itself (work it runs after a sync may checkpoint or delete a database).
+   */
   void awaitDurable(long logPosition) throws IOException {
+    List<Segment> toSync;
+    long target;
+    boolean syncDirectory;
     lock.lock();
     try {
-      while (durable < logPosition) {
-        if (failure != null) {
-          throw new IOException("The commit log failed: " + failure.getMessage(), failure);
-        }
-        if (closed) {
-          throw new IOException("The commit log is closed");
-        }
-        syncWanted = true;
-        work.signal();
-        synced.awaitUninterruptibly();
+      if (durable >= logPosition) {
+        return;
       }
+      if (failure != null) {
+        throw new IOException("The commit log failed: " + failure.getMessage(), failure);
+      }
+      if (closed) {
+        throw new IOException("The commit log is closed");
+      }
+      target = current.end;
+      toSync = unsynced();
+      syncDirectory = directoryUnsynced;
+      directoryUnsynced = false;
     } finally {
       lock.unlock();
     }
+    IOException error = sync(toSync, syncDirectory);
+    if (published(target, error)) {
+      scheduleRetirement();
+    }
+    if (error != null) {
+      throw new IOException("The commit log failed: " + error.getMessage(), error);
+    }
+  }
+
+  // @GuardedBy("lock"): the segments a sync must force, oldest first: the sealed ones no sync
+  // covered yet, and the open one
+  private List<Segment> unsynced() {
+    List<Segment> toSync = new ArrayList<>();
+    for (Segment s : sealed) {
+      if (!s.synced) {
+        toSync.add(s);
+      }
+    }
+    toSync.add(current);
+    return toSync;
+  }
+
+  /**
+   * After a sync of the log up to {@code target}: records its failure, or its durability (and which
+   * sealed segments it covered); wakes the threads waiting for either. Returns whether sealed
+   * segments became synced (to retire).
+   */
+  private boolean published(long target, IOException error) {
+    boolean retire = false;
+    lock.lock();
+    try {
+      if (error != null) {
+        if (failure == null) {
+          failure = error;
+          LOG.error("An fsync of the commit log in {} failed", directory, error);
+        }
+      } else {
+        durable = Math.max(durable, target);
+        for (Segment s : sealed) {
+          if (!s.synced && s.end <= durable) {
+            s.synced = true;
+            retire = true;
+          }
+        }
+      }
+      synced.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    return retire;
   }
 
   private static void seal(ByteBuffer record) {
@@ -445,16 +505,16 @@ final class CommitLog implements AutoCloseable {
   /** Waits for work, makes it durable and completes its waiters; false once closed and drained. */
   private boolean syncOnce() {
     List<Waiter> batch;
-    List<Segment> toSync = new ArrayList<>();
+    List<Segment> toSync;
     long target;
     boolean syncDirectory;
     IOException error;
     lock.lock();
     try {
-      while (waiters.isEmpty() && !syncWanted && !closed) {
+      while (waiters.isEmpty() && !closed) {
         work.awaitUninterruptibly();
       }
-      if (closed && waiters.isEmpty() && !syncWanted) {
+      if (closed && waiters.isEmpty()) {
         return false;
       }
       if (lastSyncCovered > 1 && !closed && failure == null) {
@@ -469,43 +529,18 @@ final class CommitLog implements AutoCloseable {
       batch = waiters;
       lastSyncCovered = batch.size();
       waiters = new ArrayList<>();
-      syncWanted = false;
       target = current.end;
-      for (Segment s : sealed) {
-        if (!s.synced) {
-          toSync.add(s);
-        }
-      }
-      toSync.add(current);
+      toSync = unsynced();
       syncDirectory = directoryUnsynced;
       directoryUnsynced = false;
       error = failure;
     } finally {
       lock.unlock();
     }
+    boolean retire = false;
     if (error == null) {
       error = sync(toSync, syncDirectory);
-    }
-    List<Segment> retire = new ArrayList<>();
-    lock.lock();
-    try {
-      if (error != null) {
-        if (failure == null) {
-          failure = error;
-          LOG.error("An fsync of the commit log in {} failed", directory, error);
-        }
-      } else {
-        durable = Math.max(durable, target);
-        for (Segment s : sealed) {
-          if (!s.synced && s.end <= durable) {
-            s.synced = true;
-            retire.add(s);
-          }
-        }
-      }
-      synced.signalAll();
-    } finally {
-      lock.unlock();
+      retire = published(target, error);
     }
     if (error != null) {
       IOException f = error;
@@ -514,7 +549,7 @@ final class CommitLog implements AutoCloseable {
     }
     // In order: one writer's waiters are in its sequence order.
     batch.forEach(w -> w.writer().logDurable(w.sequence()));
-    if (!retire.isEmpty()) {
+    if (retire) {
       scheduleRetirement();
     }
     return true;

@@ -355,7 +355,67 @@ class CommitLogTest {
   }
 
   /** A writer for driving a {@link CommitLog} directly. */
-  private static final class FakeWriter implements CommitLog.Writer {
+  /**
+   * A thread that waits for the log's durability fsyncs the log itself instead of waiting for the
+   * syncer: the syncer may itself be waiting for that thread (for a database's lock, or for the
+   * committer), so waiting for it could deadlock. Here the syncer is stuck in its fsync, and a
+   * later record still becomes durable for the thread that asks.
+   */
+  @Test
+  void awaitDurable_syncsOnTheCallersThread_whileTheSyncerIsStuck() throws Exception {
+    java.util.concurrent.ExecutorService retirer =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    hooks.holdFsyncsOf(p -> Thread.currentThread().getName().equals("dobj-sqlite-log"));
+    CommitLog log = CommitLog.open(dataDir, 1 << 20, hooks, retirer);
+    try {
+      byte[] name = CommitLog.name(dataDir, databaseFile("x"));
+      List<Long> durable = new java.util.concurrent.CopyOnWriteArrayList<>();
+      CommitLog.Writer w =
+          new FakeWriter() {
+            @Override
+            public void logDurable(long sequence) {
+              durable.add(sequence);
+            }
+          };
+      log.append(w, 1, filled(name, 0, (byte) 'A'));
+      hooks.awaitHeld(); // the syncer is in the fsync for sequence 1, and stays there
+      long end = log.append(w, 2, filled(name, 1000, (byte) 'B'));
+
+      assertThat(CompletableFuture.runAsync(() -> awaitQuietly(log, end)))
+          .as("durable without the syncer")
+          .succeedsWithin(WAIT);
+      assertThat(durable).as("the syncer's waiters are still the syncer's to complete").isEmpty();
+
+      hooks.release();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (durable.size() < 2 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(durable).containsExactly(1L, 2L);
+    } finally {
+      hooks.release();
+      log.close(true);
+      retirer.shutdownNow();
+    }
+  }
+
+  private static ByteBuffer filled(byte[] name, long walOffset, byte fill) {
+    ByteBuffer r = CommitLog.framesRecord(name, walOffset, 1000);
+    while (r.hasRemaining()) {
+      r.put(fill);
+    }
+    return r;
+  }
+
+  private static void awaitQuietly(CommitLog log, long position) {
+    try {
+      log.awaitDurable(position);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static class FakeWriter implements CommitLog.Writer {
     @Override
     public void logDurable(long sequence) {}
 
@@ -482,14 +542,9 @@ class CommitLogTest {
   void segmentsRetireInLogOrder_soARecoveryNeverFindsFramesWithoutTheirLaterReset()
       throws Exception {
     java.util.Deque<Runnable> held = new java.util.concurrent.ConcurrentLinkedDeque<>();
-    java.util.concurrent.Executor lifo =
-        r -> {
-          if (Thread.currentThread().getName().startsWith("dobj-sqlite-log")) {
-            held.push(r); // retirement, handed over by the syncer: run later, newest first
-          } else {
-            r.run(); // zero-filling ahead, asked for by an append: run now
-          }
-        };
+    // Retirement work, handed over by whichever thread synced (the syncer, or awaitDurable's
+    // caller): run later, newest first.
+    java.util.concurrent.Executor lifo = held::push;
     Path x = databaseFile("x");
     Path xWal = x.resolveSibling("x.sqlite-wal");
     byte[] xName = CommitLog.name(dataDir, x);
