@@ -1,5 +1,6 @@
 package dev.dobj.sqlite;
 
+import dev.dobj.spi.storage.DurabilityFollowUps;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -76,7 +77,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> Thread-safe. {@code lock} guards the open segment (whose end is the log's
  * position) and the waiters; appends write under it (page cache only). One platform thread runs the
- * syncs: it takes the waiters, fsyncs without the lock, then completes them. {@link #awaitDurable}
+ * syncs: it takes the waiters, fsyncs without the lock, then completes them; the first follow-up a
+ * completion offers ({@link DurabilityFollowUps}: the runtime's commit of an object's batch that
+ * waited for this sync, when the object is idle) it runs itself, so that batch's record is appended
+ * before the syncer looks for work again and the next fsync starts at once. {@link #awaitDurable}
  * fsyncs on its caller's thread instead of waiting for the syncer, so nothing the syncer may wait
  * for (a database's lock, the committer) ever waits for the syncer. A failed fsync fails every
  * waiter and every later append: the log cannot tell what reached the disk.
@@ -100,6 +104,8 @@ final class CommitLog implements AutoCloseable {
   // allocated blocks need not commit the file system's journal, an fsync of an appended file does.
   private static final long CHUNK = 2L << 20;
   private static final long COMMIT_DELAY_NANOS = GroupCommit.COMMIT_DELAY_NANOS;
+  // Follow-ups of a sync's completions the syncer runs itself (the others go to other threads).
+  private static final int FOLLOW_UPS_HERE = 1;
   private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 << 10).asReadOnlyBuffer();
   private static final byte FRAMES = 1;
   private static final byte RESET = 2;
@@ -547,8 +553,16 @@ final class CommitLog implements AutoCloseable {
       batch.forEach(w -> w.writer().logFailed(f));
       return true;
     }
-    // In order: one writer's waiters are in its sequence order.
-    batch.forEach(w -> w.writer().logDurable(w.sequence()));
+    // In order: one writer's waiters are in its sequence order. The first follow-up offered by
+    // a completion (an object's batch that waited for this sync) runs here: its record is then
+    // appended by the time the loop comes back, and the next fsync starts without a wake-up.
+    try {
+      DurabilityFollowUps.complete(
+          () -> batch.forEach(w -> w.writer().logDurable(w.sequence())), FOLLOW_UPS_HERE);
+    } catch (RuntimeException e) {
+      // A completion or follow-up failed (a bug): the syncer must go on syncing for everyone else.
+      LOG.error("A completion of a commit log sync in {} failed", directory, e);
+    }
     if (retire) {
       scheduleRetirement();
     }

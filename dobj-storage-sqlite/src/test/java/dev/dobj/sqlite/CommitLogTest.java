@@ -399,6 +399,97 @@ class CommitLogTest {
     }
   }
 
+  /**
+   * After a sync the syncer completes its waiters, then runs the first follow-up they offered
+   * itself (the next batch's commit, in the runtime) and hands the others elsewhere; a follow-up
+   * that throws does not stop it from syncing.
+   */
+  @Test
+  void theSyncer_runsTheFirstFollowUpItself_handsTheRestOver_andSurvivesAThrowingOne()
+      throws Exception {
+    java.util.concurrent.ExecutorService retirer =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    CommitLog log = CommitLog.open(dataDir, 1 << 20, hooks, retirer);
+    try {
+      byte[] name = CommitLog.name(dataDir, databaseFile("x"));
+      List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.concurrent.CountDownLatch followedUp = new java.util.concurrent.CountDownLatch(1);
+      CommitLog.Writer w =
+          new FakeWriter() {
+            @Override
+            public void logDurable(long sequence) {
+              dev.dobj.spi.storage.DurabilityFollowUps.offer(followUp(ran, "first", sequence));
+              dev.dobj.spi.storage.DurabilityFollowUps.offer(followUp(ran, "second", sequence));
+              if (sequence == 2) {
+                followedUp.countDown();
+              }
+            }
+          };
+      log.append(w, 1, filled(name, 0, (byte) 'A'));
+      long end = log.append(w, 2, filled(name, 1000, (byte) 'B'));
+      assertThat(followedUp.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (ran.stream().noneMatch(r -> r.startsWith("second 2"))
+          && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      // Both records were made durable by one sync or two; per sync, one follow-up ran here.
+      assertThat(ran).contains("first 1 here on dobj-sqlite-log", "second 2 elsewhere");
+      assertThat(ran).filteredOn(r -> r.contains(" here ")).allMatch(r -> r.startsWith("first"));
+
+      // A follow-up that throws: logged, and the syncer goes on.
+      CommitLog.Writer thrower =
+          new FakeWriter() {
+            @Override
+            public void logDurable(long sequence) {
+              dev.dobj.spi.storage.DurabilityFollowUps.offer(
+                  new dev.dobj.spi.storage.DurabilityFollowUps.FollowUp() {
+                    @Override
+                    public void runHere() {
+                      throw new IllegalStateException("a bug in a follow-up");
+                    }
+
+                    @Override
+                    public void runElsewhere() {}
+                  });
+            }
+          };
+      log.append(thrower, 1, filled(name, 2000, (byte) 'C'));
+      java.util.concurrent.CountDownLatch later = new java.util.concurrent.CountDownLatch(1);
+      log.append(
+          new FakeWriter() {
+            @Override
+            public void logDurable(long sequence) {
+              later.countDown();
+            }
+          },
+          1,
+          filled(name, 3000, (byte) 'D'));
+      assertThat(later.await(30, java.util.concurrent.TimeUnit.SECONDS))
+          .as("a later record still becomes durable")
+          .isTrue();
+      assertThat(end).isPositive();
+    } finally {
+      log.close(true);
+      retirer.shutdownNow();
+    }
+  }
+
+  private static dev.dobj.spi.storage.DurabilityFollowUps.FollowUp followUp(
+      List<String> ran, String name, long sequence) {
+    return new dev.dobj.spi.storage.DurabilityFollowUps.FollowUp() {
+      @Override
+      public void runHere() {
+        ran.add(name + " " + sequence + " here on " + Thread.currentThread().getName());
+      }
+
+      @Override
+      public void runElsewhere() {
+        ran.add(name + " " + sequence + " elsewhere");
+      }
+    };
+  }
+
   private static ByteBuffer filled(byte[] name, long walOffset, byte fill) {
     ByteBuffer r = CommitLog.framesRecord(name, walOffset, 1000);
     while (r.hasRemaining()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dobj.DurableObjectStub;
 import dev.dobj.runtime.storage.StoreFixtures.Store;
 import dev.dobj.runtime.testing.Awaits;
+import dev.dobj.spi.storage.DurabilityFollowUps;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -87,6 +88,61 @@ class CommitAfterSyncTest extends StorageTestBase {
     wrapEngine = e -> e;
     restart();
     assertThat(store("a").increment("n")).isEqualTo(7);
+  }
+
+  /**
+   * The thread that ends a sync (here the test's, inside {@link DurabilityFollowUps#complete}, as
+   * an engine's sync thread does) commits the batch that waited for it itself when the object is
+   * idle: the batch is committed, and its own sync in flight, by the time the sync's completion
+   * returns, with no other thread involved.
+   */
+  @Test
+  void aBatchThatWaitedForASync_isCommittedByTheThreadThatEndedIt_whenTheObjectIsIdle() {
+    DurableObjectStub<Store> stub = stores().getByName("a");
+    CompletableFuture<Long> first = firstBatchSyncing(stub);
+    List<CompletableFuture<Long>> next = incrementsThatRan(stub, 3);
+    held.engineDurable.forEach(CompletableFuture::join); // only the test's hold is left
+
+    DurabilityFollowUps.complete(held::releaseAll, 1);
+
+    assertThat(held.committer).isSameAs(Thread.currentThread());
+    assertThat(held.held).as("the second batch's sync in flight").hasSize(1);
+    assertThat(commits().count()).isEqualTo(2);
+    assertThat(commits().max()).isEqualTo(3);
+    assertThat(first.join()).isEqualTo(1);
+    assertThat(next).noneMatch(CompletableFuture::isDone); // output gate: not durable yet
+
+    held.releaseAll();
+    assertThat(next.stream().map(CompletableFuture::join)).containsExactly(2L, 3L, 4L);
+  }
+
+  /**
+   * A turn of the object runs when the sync ends: the thread that ended the sync does not wait for
+   * it (nor run anything of the object's own); the commit is queued behind the turn.
+   */
+  @Test
+  void aBatchThatWaitedForASync_whileATurnRuns_commitsAfterThatTurn_onTheObjectsThread() {
+    DurableObjectStub<Store> stub = stores().getByName("a");
+    CompletableFuture<Long> first = firstBatchSyncing(stub);
+    List<CompletableFuture<Long>> next = incrementsThatRan(stub, 2);
+    String gate = "commit-after-sync-busy";
+    CompletableFuture<Void> blocked = stub.runAsync(s -> s.block(gate));
+    Awaits.until(() -> runtime.busyObjects("STORE") == 1 && !blocked.isDone(), "a turn to run");
+    held.engineDurable.forEach(CompletableFuture::join);
+    Thread committerBefore = held.committer;
+
+    DurabilityFollowUps.complete(held::releaseAll, 1);
+
+    assertThat(first.join()).isEqualTo(1);
+    assertThat(commits().count()).as("nothing committed while the turn runs").isEqualTo(1);
+    assertThat(held.committer).isSameAs(committerBefore);
+    StoreFixtures.open(gate);
+    Awaits.until(() -> held.held.size() == 1, "the second batch's sync to be in flight");
+    assertThat(held.committer).isNotSameAs(Thread.currentThread());
+    assertThat(commits().count()).isEqualTo(2);
+    held.releaseAll();
+    assertThat(blocked).succeedsWithin(Duration.ofSeconds(10));
+    assertThat(next.stream().map(CompletableFuture::join)).containsExactly(2L, 3L);
   }
 
   @Test

@@ -23,6 +23,11 @@ final class HeldDurability implements StorageEngine {
   volatile boolean holding = true;
   final java.util.concurrent.atomic.AtomicInteger puts =
       new java.util.concurrent.atomic.AtomicInteger();
+  // the real engine's durability of every batch held (to wait for before a release)
+  final ConcurrentLinkedQueue<CompletableFuture<Void>> engineDurable =
+      new ConcurrentLinkedQueue<>();
+  // the thread of the last commit
+  volatile Thread committer;
 
   HeldDurability(StorageEngine real) {
     this.real = real;
@@ -133,6 +138,7 @@ final class HeldDurability implements StorageEngine {
 
       @Override
       public long commit() {
+        committer = Thread.currentThread();
         return store.commit();
       }
 
@@ -148,6 +154,7 @@ final class HeldDurability implements StorageEngine {
           return realDurable;
         }
         CompletableFuture<Void> gate = new CompletableFuture<>();
+        engineDurable.add(realDurable);
         held.add(gate);
         return realDurable.thenCompose(v -> gate);
       }

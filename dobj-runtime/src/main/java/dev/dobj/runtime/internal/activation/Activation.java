@@ -13,6 +13,7 @@ import dev.dobj.runtime.internal.metrics.ResetCause;
 import dev.dobj.runtime.internal.storage.ObjectStorage;
 import dev.dobj.runtime.internal.storage.StorageHooks;
 import dev.dobj.runtime.time.RuntimeClock;
+import dev.dobj.spi.storage.DurabilityFollowUps;
 import dev.dobj.spi.websocket.EdgeWebSocket;
 import dev.dobj.storage.Storage;
 import java.lang.reflect.InvocationTargetException;
@@ -288,12 +289,55 @@ public final class Activation implements DurableObjectState, InputGate.Owner<Eve
     flushArmed = true;
     s.afterLastSync(
         () -> {
-          try {
-            gate.submit(new FlushEvent());
-          } catch (RuntimeException broken) {
-            // reset meanwhile: the open batch was discarded with the storage
+          if (!DurabilityFollowUps.offer(new FlushAfterSync())) {
+            submitFlush();
           }
         });
+  }
+
+  private void submitFlush() {
+    try {
+      gate.submit(new FlushEvent());
+    } catch (RuntimeException broken) {
+      // reset meanwhile: the open batch was discarded with the storage
+    }
+  }
+
+  /**
+   * The commit of a batch that waited for a sync, offered to the thread that completed that sync
+   * (see {@link DurabilityFollowUps}): that thread runs the commit itself if the object is idle, so
+   * the batch's record reaches the engine with no thread hand-off, and queues it as an event
+   * otherwise. Only the commit runs there, never an event of the object's code.
+   */
+  private final class FlushAfterSync implements DurabilityFollowUps.FollowUp {
+    @Override
+    public void runHere() {
+      FlushEvent flush = new FlushEvent();
+      InputGate.Admission admission;
+      try {
+        admission = gate.tryEnter(flush);
+      } catch (RuntimeException broken) {
+        return; // reset meanwhile: the open batch was discarded with the storage
+      }
+      switch (admission) {
+        case ENTERED -> {
+          try {
+            runTurn(flush);
+          } finally {
+            gate.finish(flush);
+          }
+        }
+        case BUSY -> submitFlush(); // a turn runs: the flush waits behind it
+        case CLOSED -> {
+          // evicted: an activation with an open batch is never idle, so nothing was open
+        }
+      }
+    }
+
+    @Override
+    public void runElsewhere() {
+      submitFlush();
+    }
   }
 
   private void commitOpenBatch() {
