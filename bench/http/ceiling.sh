@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# bench/http/ceiling.sh: how close dobj's durable counter comes to the ceiling of this machine.
+# Starts two servers and loads them in alternating rounds (wrk -t2 -c32, as run.sh):
+#   - GroupCommitCeiling (bench module): Jetty on virtual threads; /plain answers a constant, /inc
+#     appends one 4,237-byte record per request and answers after one thread's fdatasync covered
+#     it (group commit with nothing else: no SQLite, no object, no batch, no hand-off);
+#   - dobj dev examples/counter (durability fsync, metrics on): /plain and /counter/a/inc.
+# Prints each route's median req/s, and the medians over rounds of /inc / /plain (the ceiling's
+# share), /counter/a/inc / /plain (dobj's share, the issue's target) and dobj's counter / /inc.
+#
+#   bench/http/ceiling.sh [ROUNDS]        (default 6)
+#
+# Environment: BENCH_DURATION (wrk -d per round and route, default 10s), BENCH_WARMUP (a wrk run
+# of that length per route first, default 5s), DOBJ_SKIP_BUILD=1 (use the jars as built).
+set -euo pipefail
+
+rounds=${1:-6}
+if ! [[ $rounds =~ ^[1-9][0-9]*$ ]]; then
+  echo "ceiling.sh: ROUNDS must be a positive integer, got '$rounds'" >&2
+  exit 2
+fi
+command -v wrk >/dev/null 2>&1 || {
+  echo "ceiling.sh: needs wrk (apt-get install wrk)" >&2
+  exit 2
+}
+root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
+duration=${BENCH_DURATION:-10s}
+warmup=${BENCH_WARMUP:-5s}
+# shellcheck source=../../.mvn/jdk.sh
+. "$root/.mvn/jdk.sh" && dobj_select_jdk || exit 1
+if [ "${DOBJ_SKIP_BUILD:-}" != 1 ] || [ ! -f "$root/bench/target/benchmarks.jar" ]; then
+  (cd "$root" && ./mvnw -q -B -Dmaven.test.skip=true -Dspotless.check.skip=true package \
+    -pl bench,dobj-cli,examples/counter -am)
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/dobj-bench-ceiling.XXXXXX")
+server_pids=()
+cleanup() {
+  for p in "${server_pids[@]}"; do
+    kill -TERM "$p" 2>/dev/null || true
+  done
+  wait || true
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+
+# The ports: free ones the OS picks for dobj (--port 0, read from its first line); the ceiling's
+# next to it.
+java -cp "$root/bench/target/benchmarks.jar" dev.dobj.bench.GroupCommitCeiling \
+  "$work/ceiling.log" 0 >"$work/ceiling.out" 2>&1 &
+server_pids+=($!)
+DOBJ_SKIP_BUILD=1 "$root/dobj" dev "$root/examples/counter" --port 0 --data "$work/data" \
+  --durability fsync >"$work/dobj.out" 2>&1 &
+server_pids+=($!)
+
+wait_port() { # $1: file, $2: sed expression that prints the port
+  local port='' i
+  for ((i = 0; i < 1200; i++)); do
+    port=$(sed -n "$2" "$1")
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  if [ -z "$port" ]; then
+    echo "ceiling.sh: a server did not start; its output:" >&2
+    cat "$1" >&2
+    exit 1
+  fi
+  echo "$port"
+}
+ceiling=$(wait_port "$work/ceiling.out" 's|^GroupCommitCeiling: serving on http://127\.0\.0\.1:\([0-9]*\)$|\1|p')
+dobj=$(wait_port "$work/dobj.out" 's|^dobj dev: serving .* on http://127\.0\.0\.1:\([0-9]*\) .*|\1|p')
+
+routes=("$ceiling/plain" "$ceiling/inc" "$dobj/plain" "$dobj/counter/a/inc")
+for r in "${routes[@]}"; do
+  wrk -t2 -c32 -d"$warmup" "http://127.0.0.1:$r" >/dev/null
+done
+results="$work/results"
+: >"$results"
+for round in $(seq 1 "$rounds"); do
+  echo "ceiling.sh: round $round of $rounds" >&2
+  for j in "${!routes[@]}"; do
+    rps=$(wrk -t2 -c32 -d"$duration" "http://127.0.0.1:${routes[$j]}" | awk '/Requests\/sec/ { print $2 }')
+    echo "$round $j $rps" >>"$results"
+  done
+done
+
+python3 - "$results" "$duration" "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)" <<'PY'
+import statistics, sys
+rps = {}
+for line in open(sys.argv[1]):
+    r, j, x = line.split()
+    rps.setdefault(int(j), {})[int(r)] = float(x)
+names = ["ceiling /plain", "ceiling /inc", "dobj /plain", "dobj /counter/a/inc"]
+print(f"# wrk -t2 -c32 -d{sys.argv[2]}, {len(rps[0])} alternating rounds; {sys.argv[3]}")
+for j, n in enumerate(names):
+    print(f"{n:22} {statistics.median(rps[j].values()):8.0f} req/s   rounds: "
+          + " ".join(str(round(x)) for x in rps[j].values()))
+def share(a, b):
+    return statistics.median(rps[a][r] / rps[b][r] for r in rps[a])
+print(f"ceiling /inc / ceiling /plain: {share(1, 0):.0%} (median over rounds)")
+print(f"dobj counter / dobj /plain:    {share(3, 2):.0%} (the issue's target: 50%)")
+print(f"dobj counter / ceiling /inc:   {share(3, 1):.0%}")
+PY
