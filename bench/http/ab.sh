@@ -27,15 +27,10 @@ fi
 route=$1
 rounds=$2
 shift 2
-if ! [[ $rounds =~ ^[1-9][0-9]*$ ]]; then
-  echo "ab.sh: ROUNDS must be a positive integer, got '$rounds'" >&2
-  exit 2
-fi
-command -v wrk >/dev/null 2>&1 || {
-  echo "ab.sh: needs wrk (apt-get install wrk)" >&2
-  exit 2
-}
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
+# shellcheck source=common.sh
+. "$root/bench/http/common.sh"
+bench_check ab.sh "$rounds"
 duration=${BENCH_DURATION:-5s}
 warmup=${BENCH_WARMUP:-12s}
 lua=()

@@ -15,17 +15,12 @@
 set -euo pipefail
 
 rounds=${1:-6}
-if ! [[ $rounds =~ ^[1-9][0-9]*$ ]]; then
-  echo "ceiling.sh: ROUNDS must be a positive integer, got '$rounds'" >&2
-  exit 2
-fi
-command -v wrk >/dev/null 2>&1 || {
-  echo "ceiling.sh: needs wrk (apt-get install wrk)" >&2
-  exit 2
-}
-root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 duration=${BENCH_DURATION:-10s}
 warmup=${BENCH_WARMUP:-5s}
+root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
+# shellcheck source=common.sh
+. "$root/bench/http/common.sh"
+bench_check ceiling.sh "$rounds"
 # shellcheck source=../../.mvn/jdk.sh
 . "$root/.mvn/jdk.sh" && dobj_select_jdk || exit 1
 if [ "${DOBJ_SKIP_BUILD:-}" != 1 ] || [ ! -f "$root/bench/target/benchmarks.jar" ]; then

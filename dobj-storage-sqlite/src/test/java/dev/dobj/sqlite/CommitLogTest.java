@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dobj.NamespaceKey;
 import dev.dobj.spi.ObjectAddress;
 import dev.dobj.spi.storage.Durability;
+import dev.dobj.spi.storage.DurabilityFollowUps;
 import dev.dobj.spi.storage.FencingToken;
 import dev.dobj.spi.storage.ObjectStore;
 import java.io.IOException;
@@ -45,10 +46,18 @@ class CommitLogTest {
   private final RecordingHooks hooks = new RecordingHooks();
   private SqliteStorageEngine engine;
   private SqliteStorageEngine copy;
+  // a log opened by openLog, and its retirement executor: closed after the test
+  private CommitLog openedLog;
+  private final java.util.concurrent.ExecutorService openedRetirer =
+      java.util.concurrent.Executors.newSingleThreadExecutor();
 
   @AfterEach
   void close() {
     hooks.release();
+    if (openedLog != null) {
+      openedLog.close(true);
+    }
+    openedRetirer.shutdownNow();
     if (engine != null) {
       engine.close();
     }
@@ -363,40 +372,23 @@ class CommitLogTest {
    */
   @Test
   void awaitDurable_syncsOnTheCallersThread_whileTheSyncerIsStuck() throws Exception {
-    java.util.concurrent.ExecutorService retirer =
-        java.util.concurrent.Executors.newSingleThreadExecutor();
     hooks.holdFsyncsOf(p -> Thread.currentThread().getName().equals("dobj-sqlite-log"));
-    CommitLog log = CommitLog.open(dataDir, 1 << 20, hooks, retirer);
-    try {
-      byte[] name = CommitLog.name(dataDir, databaseFile("x"));
-      List<Long> durable = new java.util.concurrent.CopyOnWriteArrayList<>();
-      CommitLog.Writer w =
-          new FakeWriter() {
-            @Override
-            public void logDurable(long sequence) {
-              durable.add(sequence);
-            }
-          };
-      log.append(w, 1, filled(name, 0, (byte) 'A'));
-      hooks.awaitHeld(); // the syncer is in the fsync for sequence 1, and stays there
-      long end = log.append(w, 2, filled(name, 1000, (byte) 'B'));
+    CommitLog log = openLog();
+    byte[] name = CommitLog.name(dataDir, databaseFile("x"));
+    List<Long> durable = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CommitLog.Writer w = recording(durable);
+    log.append(w, 1, filled(name, 0, (byte) 'A'));
+    hooks.awaitHeld(); // the syncer is in the fsync for sequence 1, and stays there
+    long end = log.append(w, 2, filled(name, 1000, (byte) 'B'));
 
-      assertThat(CompletableFuture.runAsync(() -> awaitQuietly(log, end)))
-          .as("durable without the syncer")
-          .succeedsWithin(WAIT);
-      assertThat(durable).as("the syncer's waiters are still the syncer's to complete").isEmpty();
+    assertThat(CompletableFuture.runAsync(() -> awaitQuietly(log, end)))
+        .as("durable without the syncer")
+        .succeedsWithin(WAIT);
+    assertThat(durable).as("the syncer's waiters are still the syncer's to complete").isEmpty();
 
-      hooks.release();
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (durable.size() < 2 && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-      assertThat(durable).containsExactly(1L, 2L);
-    } finally {
-      hooks.release();
-      log.close(true);
-      retirer.shutdownNow();
-    }
+    hooks.release();
+    awaitTrue(() -> durable.size() == 2);
+    assertThat(durable).containsExactly(1L, 2L);
   }
 
   /**
@@ -407,77 +399,75 @@ class CommitLogTest {
   @Test
   void theSyncer_runsTheFirstFollowUpItself_handsTheRestOver_andSurvivesAThrowingOne()
       throws Exception {
-    java.util.concurrent.ExecutorService retirer =
-        java.util.concurrent.Executors.newSingleThreadExecutor();
-    CommitLog log = CommitLog.open(dataDir, 1 << 20, hooks, retirer);
-    try {
-      byte[] name = CommitLog.name(dataDir, databaseFile("x"));
-      List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
-      java.util.concurrent.CountDownLatch followedUp = new java.util.concurrent.CountDownLatch(1);
-      CommitLog.Writer w =
-          new FakeWriter() {
-            @Override
-            public void logDurable(long sequence) {
-              dev.dobj.spi.storage.DurabilityFollowUps.offer(followUp(ran, "first", sequence));
-              dev.dobj.spi.storage.DurabilityFollowUps.offer(followUp(ran, "second", sequence));
-              if (sequence == 2) {
-                followedUp.countDown();
-              }
-            }
-          };
-      log.append(w, 1, filled(name, 0, (byte) 'A'));
-      long end = log.append(w, 2, filled(name, 1000, (byte) 'B'));
-      assertThat(followedUp.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (ran.stream().noneMatch(r -> r.startsWith("second 2"))
-          && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
+    CommitLog log = openLog();
+    byte[] name = CommitLog.name(dataDir, databaseFile("x"));
+    List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CommitLog.Writer w =
+        new FakeWriter() {
+          @Override
+          public void logDurable(long sequence) {
+            DurabilityFollowUps.offer(followUp(ran, "first", sequence));
+            DurabilityFollowUps.offer(followUp(ran, "second", sequence));
+          }
+        };
+    log.append(w, 1, filled(name, 0, (byte) 'A'));
+    log.append(w, 2, filled(name, 1000, (byte) 'B'));
+    awaitTrue(() -> ran.contains("second 2 elsewhere"));
+    // Both records were made durable by one sync or two; per sync, one follow-up ran here.
+    assertThat(ran).contains("first 1 here on dobj-sqlite-log");
+    assertThat(ran).filteredOn(r -> r.contains(" here ")).allMatch(r -> r.startsWith("first"));
+
+    // A follow-up that throws: logged, and the syncer goes on.
+    CommitLog.Writer thrower =
+        new FakeWriter() {
+          @Override
+          public void logDurable(long sequence) {
+            DurabilityFollowUps.offer(
+                new DurabilityFollowUps.FollowUp() {
+                  @Override
+                  public void runHere() {
+                    throw new IllegalStateException("a bug in a follow-up");
+                  }
+
+                  @Override
+                  public void runElsewhere() {}
+                });
+          }
+        };
+    log.append(thrower, 1, filled(name, 2000, (byte) 'C'));
+    List<Long> later = new java.util.concurrent.CopyOnWriteArrayList<>();
+    log.append(recording(later), 7, filled(name, 3000, (byte) 'D'));
+    awaitTrue(() -> !later.isEmpty());
+    assertThat(later).as("a later record still becomes durable").containsExactly(7L);
+  }
+
+  /** A writer that adds each sequence the log made durable to {@code durable}. */
+  private static CommitLog.Writer recording(List<Long> durable) {
+    return new FakeWriter() {
+      @Override
+      public void logDurable(long sequence) {
+        durable.add(sequence);
       }
-      // Both records were made durable by one sync or two; per sync, one follow-up ran here.
-      assertThat(ran).contains("first 1 here on dobj-sqlite-log", "second 2 elsewhere");
-      assertThat(ran).filteredOn(r -> r.contains(" here ")).allMatch(r -> r.startsWith("first"));
+    };
+  }
 
-      // A follow-up that throws: logged, and the syncer goes on.
-      CommitLog.Writer thrower =
-          new FakeWriter() {
-            @Override
-            public void logDurable(long sequence) {
-              dev.dobj.spi.storage.DurabilityFollowUps.offer(
-                  new dev.dobj.spi.storage.DurabilityFollowUps.FollowUp() {
-                    @Override
-                    public void runHere() {
-                      throw new IllegalStateException("a bug in a follow-up");
-                    }
+  /** A log of 1 MiB segments on the data directory, closed after the test. */
+  private CommitLog openLog() throws IOException {
+    openedLog = CommitLog.open(dataDir, 1 << 20, hooks, openedRetirer);
+    return openedLog;
+  }
 
-                    @Override
-                    public void runElsewhere() {}
-                  });
-            }
-          };
-      log.append(thrower, 1, filled(name, 2000, (byte) 'C'));
-      java.util.concurrent.CountDownLatch later = new java.util.concurrent.CountDownLatch(1);
-      log.append(
-          new FakeWriter() {
-            @Override
-            public void logDurable(long sequence) {
-              later.countDown();
-            }
-          },
-          1,
-          filled(name, 3000, (byte) 'D'));
-      assertThat(later.await(30, java.util.concurrent.TimeUnit.SECONDS))
-          .as("a later record still becomes durable")
-          .isTrue();
-      assertThat(end).isPositive();
-    } finally {
-      log.close(true);
-      retirer.shutdownNow();
+  /** Waits (spinning, up to {@link #WAIT}) until {@code done}; the assertion after it checks. */
+  private static void awaitTrue(java.util.function.BooleanSupplier done) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
     }
   }
 
-  private static dev.dobj.spi.storage.DurabilityFollowUps.FollowUp followUp(
+  private static DurabilityFollowUps.FollowUp followUp(
       List<String> ran, String name, long sequence) {
-    return new dev.dobj.spi.storage.DurabilityFollowUps.FollowUp() {
+    return new DurabilityFollowUps.FollowUp() {
       @Override
       public void runHere() {
         ran.add(name + " " + sequence + " here on " + Thread.currentThread().getName());
