@@ -323,7 +323,19 @@ final class CommitLog implements AutoCloseable {
       scheduleRetirement();
     }
     if (error != null) {
-      throw new IOException("The commit log failed: " + error.getMessage(), error);
+      throw new IOException(
+          (isClosed() ? "The commit log is closed: " : "The commit log failed: ")
+              + error.getMessage(),
+          error);
+    }
+  }
+
+  private boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -350,7 +362,9 @@ final class CommitLog implements AutoCloseable {
     lock.lock();
     try {
       if (error != null) {
-        if (failure == null) {
+        if (closed) {
+          // Closed meanwhile: the sync was cut short by the segments' close, not by the disk.
+        } else if (failure == null) {
           failure = error;
           LOG.error("An fsync of the commit log in {} failed", directory, error);
         }

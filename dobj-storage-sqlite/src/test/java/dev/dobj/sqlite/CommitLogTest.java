@@ -392,6 +392,43 @@ class CommitLogTest {
   }
 
   /**
+   * A thread syncing the log in {@code awaitDurable} while the log closes: its fsync fails on the
+   * closed segment, which is the close, not a disk failure. The caller hears that the log is
+   * closed, and the log does not record a failure (a clean close keeps deleting its segments).
+   */
+  @Test
+  void awaitDurable_cutShortByClose_reportsTheClose_notAFailure() throws Exception {
+    hooks.holdFsyncsOf(p -> Thread.currentThread().getName().equals("awaiter"));
+    CommitLog log = openLog();
+    byte[] name = CommitLog.name(dataDir, databaseFile("x"));
+    // A reset record has no waiter: the syncer leaves it alone, only awaitDurable syncs it.
+    long end = log.appendReset(name);
+    CompletableFuture<Void> awaiting = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .name("awaiter")
+        .start(
+            () -> {
+              try {
+                log.awaitDurable(end);
+                awaiting.complete(null);
+              } catch (IOException | RuntimeException e) {
+                awaiting.completeExceptionally(e);
+              }
+            });
+    hooks.awaitHeld();
+    log.close(true);
+    hooks.release();
+
+    assertThat(awaiting)
+        .failsWithin(WAIT)
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .havingCause()
+        .isInstanceOf(IOException.class)
+        .withMessageStartingWith("The commit log is closed");
+    assertThat(dataDir.resolve(CommitLog.DIRECTORY)).isEmptyDirectory();
+  }
+
+  /**
    * After a sync the syncer completes its waiters, then runs the first follow-up they offered
    * itself (the next batch's commit, in the runtime) and hands the others elsewhere; a follow-up
    * that throws does not stop it from syncing.
