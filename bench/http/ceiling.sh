@@ -62,7 +62,8 @@ wait_port() { # $1: file, $2: sed expression that prints the port
   fi
   echo "$port"
 }
-ceiling=$(wait_port "$work/ceiling.out" 's|^GroupCommitCeiling: serving on http://127\.0\.0\.1:\([0-9]*\)$|\1|p')
+# (its log line, from slf4j-simple on stderr: "[main] INFO ... - GroupCommitCeiling: serving on ...")
+ceiling=$(wait_port "$work/ceiling.out" 's|.*GroupCommitCeiling: serving on http://127\.0\.0\.1:\([0-9]*\)$|\1|p')
 dobj=$(wait_port "$work/dobj.out" 's|^dobj dev: serving .* on http://127\.0\.0\.1:\([0-9]*\) .*|\1|p')
 
 routes=("$ceiling/plain" "$ceiling/inc" "$dobj/plain" "$dobj/counter/a/inc")

@@ -23,6 +23,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ceiling of a durable increment over HTTP on this machine: the least work a server can do to
@@ -37,6 +39,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * {@code bench/http/ceiling.sh} runs it beside {@code dobj dev} and loads both.
  */
 public final class GroupCommitCeiling {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommitCeiling.class);
   private static final int RECORD = 4237;
   private static final long FILE_BYTES = 256L << 20;
   private static final byte[] PLAIN = "{\"value\":42}".getBytes(StandardCharsets.UTF_8);
@@ -57,8 +60,8 @@ public final class GroupCommitCeiling {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 2) {
-      System.err.println("usage: GroupCommitCeiling FILE PORT");
-      System.exit(2);
+      throw new IllegalArgumentException(
+          "usage: GroupCommitCeiling FILE PORT (got " + args.length + " arguments)");
     }
     Path file = Path.of(args[0]);
     FileChannel log =
@@ -113,8 +116,7 @@ public final class GroupCommitCeiling {
           }
         });
     server.start();
-    System.out.println(
-        "GroupCommitCeiling: serving on http://127.0.0.1:" + connector.getLocalPort());
+    LOG.info("GroupCommitCeiling: serving on http://127.0.0.1:{}", connector.getLocalPort());
     server.join();
   }
 
