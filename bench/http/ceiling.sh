@@ -11,7 +11,9 @@
 #   bench/http/ceiling.sh [ROUNDS]        (default 6)
 #
 # Environment: BENCH_DURATION (wrk -d per round and route, default 10s), BENCH_WARMUP (a wrk run
-# of that length per route first, default 5s), DOBJ_SKIP_BUILD=1 (use the jars as built).
+# of that length per route first, default 5s), DOBJ_SKIP_BUILD=1 (use the jars as built),
+# CEILING_SYNCERS (default 1; a list such as "1 2" starts one ceiling per value, each with that
+# many overlapping fsync threads, and loads each one's /inc: the first is the one compared).
 set -euo pipefail
 
 rounds=${1:-6}
@@ -21,6 +23,14 @@ root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 # shellcheck source=common.sh
 . "$root/bench/http/common.sh"
 bench_check ceiling.sh "$rounds"
+read -r -a syncers <<<"${CEILING_SYNCERS:-1}"
+for k in "${syncers[@]}"; do
+  if ! [[ $k =~ ^([1-9]|1[0-6])$ ]]; then
+    echo "ceiling.sh: CEILING_SYNCERS must hold numbers from 1 to 16, got '$k'" >&2
+    exit 2
+  fi
+done
+[ ${#syncers[@]} -gt 0 ] || syncers=(1)
 # shellcheck source=../../.mvn/jdk.sh
 . "$root/.mvn/jdk.sh" && dobj_select_jdk || exit 1
 if [ "${DOBJ_SKIP_BUILD:-}" != 1 ] || [ ! -f "$root/bench/target/benchmarks.jar" ]; then
@@ -39,11 +49,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The ports: free ones the OS picks for dobj (--port 0, read from its first line); the ceiling's
-# next to it.
-java -cp "$root/bench/target/benchmarks.jar" dev.dobj.bench.GroupCommitCeiling \
-  "$work/ceiling.log" 0 >"$work/ceiling.out" 2>&1 &
-server_pids+=($!)
+# The ports: free ones the OS picks (port 0), read from each server's log.
+for i in "${!syncers[@]}"; do
+  "$JAVA_HOME/bin/java" -cp "$root/bench/target/benchmarks.jar" dev.dobj.bench.GroupCommitCeiling \
+    "$work/ceiling-$i.log" 0 "${syncers[$i]}" >"$work/ceiling-$i.out" 2>&1 &
+  server_pids+=($!)
+done
 DOBJ_SKIP_BUILD=1 "$root/dobj" dev "$root/examples/counter" --port 0 --data "$work/data" \
   --durability fsync >"$work/dobj.out" 2>&1 &
 server_pids+=($!)
@@ -63,10 +74,18 @@ wait_port() { # $1: file, $2: sed expression that prints the port
   echo "$port"
 }
 # (its log line, from slf4j-simple on stderr: "[main] INFO ... - GroupCommitCeiling: serving on ...")
-ceiling=$(wait_port "$work/ceiling.out" 's|.*GroupCommitCeiling: serving on http://127\.0\.0\.1:\([0-9]*\)$|\1|p')
+ceilings=()
+for i in "${!syncers[@]}"; do
+  ceilings+=("$(wait_port "$work/ceiling-$i.out" \
+    's|.*GroupCommitCeiling: serving on http://127\.0\.0\.1:\([0-9]*\) .*|\1|p')")
+done
 dobj=$(wait_port "$work/dobj.out" 's|^dobj dev: serving .* on http://127\.0\.0\.1:\([0-9]*\) .*|\1|p')
 
-routes=("$ceiling/plain" "$ceiling/inc" "$dobj/plain" "$dobj/counter/a/inc")
+# Route 0 to 3 as the summary below names them; then the other ceilings' /inc.
+routes=("${ceilings[0]}/plain" "${ceilings[0]}/inc" "$dobj/plain" "$dobj/counter/a/inc")
+for i in "${!ceilings[@]}"; do
+  [ "$i" = 0 ] || routes+=("${ceilings[$i]}/inc")
+done
 for r in "${routes[@]}"; do
   wrk -t2 -c32 -d"$warmup" "http://127.0.0.1:$r" >/dev/null
 done
@@ -80,13 +99,16 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-python3 - "$results" "$duration" "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)" <<'PY'
+python3 - "$results" "$duration" "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)" \
+  "${syncers[@]}" <<'PY'
 import statistics, sys
 rps = {}
 for line in open(sys.argv[1]):
     r, j, x = line.split()
     rps.setdefault(int(j), {})[int(r)] = float(x)
-names = ["ceiling /plain", "ceiling /inc", "dobj /plain", "dobj /counter/a/inc"]
+k = sys.argv[4:]
+names = [f"ceiling /plain", f"ceiling /inc ({k[0]} syncer)", "dobj /plain", "dobj /counter/a/inc"]
+names += [f"ceiling /inc ({n} syncers)" for n in k[1:]]
 print(f"# wrk -t2 -c32 -d{sys.argv[2]}, {len(rps[0])} alternating rounds; {sys.argv[3]}")
 for j, n in enumerate(names):
     print(f"{n:22} {statistics.median(rps[j].values()):8.0f} req/s   rounds: "
@@ -96,4 +118,6 @@ def share(a, b):
 print(f"ceiling /inc / ceiling /plain: {share(1, 0):.0%} (median over rounds)")
 print(f"dobj counter / dobj /plain:    {share(3, 2):.0%} (the issue's target: 50%)")
 print(f"dobj counter / ceiling /inc:   {share(3, 1):.0%}")
+for j in range(4, len(names)):
+    print(f"{names[j]} / ceiling /inc ({k[0]} syncer): {share(j, 1):.2f}")
 PY

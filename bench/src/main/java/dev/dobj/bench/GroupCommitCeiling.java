@@ -35,8 +35,12 @@ import org.slf4j.LoggerFactory;
  * one platform thread's {@code fdatasync} covered it: group commit with no SQLite, no object, no
  * batch held open and no thread hand-off but the fsync's. No recovery, no checks: a measuring tool.
  *
- * <p>{@code java -cp bench/target/benchmarks.jar dev.dobj.bench.GroupCommitCeiling FILE PORT};
- * {@code bench/http/ceiling.sh} runs it beside {@code dobj dev} and loads both.
+ * <p>With {@code SYNCERS} above 1, that many platform threads fsync in overlap: a sync starts as
+ * soon as records wait and fewer than {@code SYNCERS} syncs are in flight, so the device always has
+ * the next flush queued (the alternative to one sync at a time that this machine can offer).
+ *
+ * <p>{@code java -cp bench/target/benchmarks.jar dev.dobj.bench.GroupCommitCeiling FILE PORT
+ * [SYNCERS]}; {@code bench/http/ceiling.sh} runs it beside {@code dobj dev} and loads both.
  */
 public final class GroupCommitCeiling {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitCeiling.class);
@@ -47,21 +51,29 @@ public final class GroupCommitCeiling {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private final FileChannel log;
+  private final int syncers;
   // @GuardedBy("lock")
   private long counter;
   // @GuardedBy("lock")
   private long position;
   // @GuardedBy("lock")
   private List<CompletableFuture<Void>> waiting = new ArrayList<>();
+  // @GuardedBy("lock")
+  private int inFlight;
 
-  private GroupCommitCeiling(FileChannel log) {
+  private GroupCommitCeiling(FileChannel log, int syncers) {
     this.log = log;
+    this.syncers = syncers;
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 2) {
+    if (args.length != 2 && args.length != 3) {
       throw new IllegalArgumentException(
-          "usage: GroupCommitCeiling FILE PORT (got " + args.length + " arguments)");
+          "usage: GroupCommitCeiling FILE PORT [SYNCERS] (got " + args.length + " arguments)");
+    }
+    int syncers = args.length == 3 ? Integer.parseInt(args[2]) : 1;
+    if (syncers < 1 || syncers > 16) {
+      throw new IllegalArgumentException("SYNCERS must be 1 to 16, got " + syncers);
     }
     Path file = Path.of(args[0]);
     FileChannel log =
@@ -74,8 +86,10 @@ public final class GroupCommitCeiling {
       at += log.write(zeros, at);
     }
     log.force(true);
-    GroupCommitCeiling ceiling = new GroupCommitCeiling(log);
-    Thread.ofPlatform().name("ceiling-sync").daemon(true).start(ceiling::syncLoop);
+    GroupCommitCeiling ceiling = new GroupCommitCeiling(log, syncers);
+    for (int i = 0; i < syncers; i++) {
+      Thread.ofPlatform().name("ceiling-sync-" + i).daemon(true).start(ceiling::syncLoop);
+    }
 
     ExecutorService virtualThreads =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ceiling-http").factory());
@@ -116,7 +130,10 @@ public final class GroupCommitCeiling {
           }
         });
     server.start();
-    LOG.info("GroupCommitCeiling: serving on http://127.0.0.1:{}", connector.getLocalPort());
+    LOG.info(
+        "GroupCommitCeiling: serving on http://127.0.0.1:{} ({} syncer(s))",
+        connector.getLocalPort(),
+        syncers);
     server.join();
   }
 
@@ -136,7 +153,9 @@ public final class GroupCommitCeiling {
         position += log.write(record, position);
       }
       waiting.add(durable);
-      work.signal();
+      if (inFlight < syncers) {
+        work.signal();
+      }
     } finally {
       lock.unlock();
     }
@@ -149,21 +168,37 @@ public final class GroupCommitCeiling {
       List<CompletableFuture<Void>> batch;
       lock.lock();
       try {
-        while (waiting.isEmpty()) {
+        while (waiting.isEmpty() || inFlight >= syncers) {
           work.awaitUninterruptibly();
         }
         batch = waiting;
         waiting = new ArrayList<>();
+        inFlight++;
       } finally {
         lock.unlock();
       }
+      IOException failure = null;
       try {
-        log.force(false);
+        log.force(false); // covers every record written before it starts, other batches' too
       } catch (IOException e) {
-        batch.forEach(f -> f.completeExceptionally(e));
-        continue;
+        failure = e;
       }
-      batch.forEach(f -> f.complete(null));
+      lock.lock();
+      try {
+        inFlight--;
+        if (!waiting.isEmpty()) {
+          work.signal(); // records came while every syncer was busy
+        }
+      } finally {
+        lock.unlock();
+      }
+      for (CompletableFuture<Void> f : batch) {
+        if (failure == null) {
+          f.complete(null);
+        } else {
+          f.completeExceptionally(failure);
+        }
+      }
     }
   }
 }
