@@ -87,19 +87,30 @@ public final class StorageThroughput {
       {"dobj increments, 32 callers, 1,000 objects", "d1000"},
       {"same, commitLog(false): each object's WAL fsync'd", "w1000"},
       {"dobj increments, 32 callers, 1 object, commitLog(false)", "w32"},
+      {"dobj increments, 32 callers, 1 object, no history", "n32"},
+      {"dobj increments, 32 callers, 1,000 objects, no history", "n1000"},
     };
     String only = args.length > 3 ? args[3] : "";
+    List<String[]> chosen = new ArrayList<>();
     for (String[] row : rows) {
-      if (!only.isEmpty() && !List.of(only.split(",")).contains(row[1])) {
-        continue;
+      if (only.isEmpty() || List.of(only.split(",")).contains(row[1])) {
+        chosen.add(row);
       }
-      double[] fsync = new double[runs];
-      double[] os = new double[runs];
-      for (int r = 0; r < runs; r++) {
-        fsync[r] = run(row[1], Durability.FSYNC, root.resolve("fsync-" + row[1] + "-" + r), each);
-        os[r] = run(row[1], Durability.OS, root.resolve("os-" + row[1] + "-" + r), each);
+    }
+    // Round by round over the chosen scenarios, so that a phase of the machine weighs on all.
+    double[][] fsync = new double[chosen.size()][runs];
+    double[][] os = new double[chosen.size()][runs];
+    for (int r = 0; r < runs; r++) {
+      for (int i = 0; i < chosen.size(); i++) {
+        String name = chosen.get(i)[1];
+        fsync[i][r] = run(name, Durability.FSYNC, root.resolve("fsync-" + name + "-" + r), each);
+        os[i][r] = run(name, Durability.OS, root.resolve("os-" + name + "-" + r), each);
       }
-      System.out.printf("%-48s %,14.0f %,14.0f%n", row[0], median(fsync), median(os));
+    }
+    for (int i = 0; i < chosen.size(); i++) {
+      System.out.printf(
+          "%-48s %,14.0f %,14.0f   fsync runs: %s%n",
+          chosen.get(i)[0], median(fsync[i]), median(os[i]), Arrays.toString(fsync[i]));
     }
     if (!only.isEmpty() && !List.of(only.split(",")).contains("reads")) {
       return;
@@ -129,6 +140,8 @@ public final class StorageThroughput {
       case "d1000" -> dobj(d, dir, 32, 1000, each);
       case "w1000" -> dobj(d, dir, 32, 1000, each, false);
       case "w32" -> dobj(d, dir, 32, 1, each, false);
+      case "n32" -> dobj(d, dir, 32, 1, each, true, Duration.ZERO);
+      case "n1000" -> dobj(d, dir, 32, 1000, each, true, Duration.ZERO);
       default -> throw new IllegalArgumentException(scenario);
     };
   }
@@ -194,9 +207,27 @@ public final class StorageThroughput {
   private static double dobj(
       Durability d, Path dir, int callers, int objects, Duration each, boolean commitLog)
       throws Exception {
+    return dobj(
+        d, dir, callers, objects, each, commitLog, SqliteStorageEngine.DEFAULT_HISTORY_RETENTION);
+  }
+
+  private static double dobj(
+      Durability d,
+      Path dir,
+      int callers,
+      int objects,
+      Duration each,
+      boolean commitLog,
+      Duration history)
+      throws Exception {
     try (DurableObjectRuntime runtime =
         DurableObjectRuntime.builder()
-            .storage(SqliteStorageEngine.builder(dir).durability(d).commitLog(commitLog).build())
+            .storage(
+                SqliteStorageEngine.builder(dir)
+                    .durability(d)
+                    .commitLog(commitLog)
+                    .historyRetention(history)
+                    .build())
             .bind("COUNTER", CounterObject.class)
             .build()) {
       DurableObjectNamespace<Counter> ns = runtime.env().namespace("COUNTER", Counter.class);

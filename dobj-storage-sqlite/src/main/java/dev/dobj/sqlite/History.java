@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
@@ -28,9 +31,18 @@ import java.util.zip.CRC32C;
  * <p><b>Layout.</b> A directory per object holds <em>generations</em>, one file each, named after
  * its first point (16 hex digits, {@code .gen}): a header, the <em>base</em> (the database file as
  * of the first point, or nothing for an object without data), then one record per later point: its
- * commit time and the WAL frames its batch wrote, which are full page images. Rebuilding a point
- * copies the base of its generation and writes the frames of the records up to that point over it,
- * in order, then cuts the file to the page count of the point's commit frame.
+ * commit time and the pages its batch wrote (from its WAL frames). Rebuilding a point copies the
+ * base of its generation and writes the pages of the records up to that point over it, in order,
+ * then cuts the file to the page count of the point's commit frame.
+ *
+ * <p><b>Patches.</b> A batch that changes a few bytes of a page (a counter, a row updated in place)
+ * still writes the whole page to the WAL; kept whole, a busy object's history grows by a page per
+ * batch. So a record holds a page as a <em>patch</em> (the byte ranges that differ) when this
+ * history wrote the same page earlier in the same generation and still has that image in memory (a
+ * few of the most recently written pages are kept), and the patch is less than half a page;
+ * otherwise whole. A rebuild applies the records in order, so the page a patch applies to is the
+ * one the earlier record left. Generations written before patches existed ({@code DOBJHIS1}) hold
+ * whole frames and are read, and appended to, as they are.
  *
  * <p><b>Generations</b> start when the object's file is created, when it is emptied, after a
  * restore, after a crash (the last records may not have reached the disk; the points then stop at
@@ -54,7 +66,27 @@ import java.util.zip.CRC32C;
  * fsyncs a channel).
  */
 final class History implements Closeable {
-  private static final long MAGIC = 0x444f424a48495331L; // "DOBJHIS1"
+  /** A generation whose records hold whole WAL frames (as written before patches). */
+  private static final long MAGIC_FRAMES = 0x444f424a48495331L; // "DOBJHIS1"
+
+  /** A generation whose records hold pages, whole or patched (see the class comment). */
+  private static final long MAGIC_PAGES = 0x444f424a48495332L; // "DOBJHIS2"
+
+  /** A page in a record: page number, commit page count (0 if not the commit), kind, length. */
+  private static final int PAGE_HEADER = 4 + 4 + 1 + 4;
+
+  private static final byte WHOLE = 0;
+  private static final byte PATCH = 1;
+
+  /** Equal bytes that end a patch's range; fewer stay in it (a range costs 8 bytes). */
+  private static final int PATCH_GAP = 8;
+
+  /**
+   * How many page images are kept to patch against, the most recently written: a hot object's leaf
+   * and interior pages, at most 32 KiB of 4 KiB pages per open database.
+   */
+  static final int IMAGES = 8;
+
   private static final int HEADER = 8 + 8 + 8 + 8 + 4;
   private static final int RECORD_HEADER = 4 + 4;
   private static final int FRAME_HEADER = 24;
@@ -71,16 +103,18 @@ final class History implements Closeable {
     final long baseMillis;
     final long baseLength; // -1: no database
     final Path path;
+    final boolean pages; // DOBJHIS2: pages, whole or patched; else whole WAL frames
     int pageSize; // of its database (0: none)
     long last; // the last point it holds
     long lastMillis; // the commit time of the last point
     long end; // where the next record goes
 
-    Generation(long first, long baseMillis, long baseLength, Path path) {
+    Generation(long first, long baseMillis, long baseLength, Path path, boolean pages) {
       this.first = first;
       this.baseMillis = baseMillis;
       this.baseLength = baseLength;
       this.path = path;
+      this.pages = pages;
       this.last = first;
       this.lastMillis = baseMillis;
       this.end = HEADER + Math.max(0, baseLength);
@@ -101,6 +135,18 @@ final class History implements Closeable {
   private final Executor writeback; // null: the kernel's write-back alone
   private long unwritten; // bytes appended since the last write-back was asked for
   private final AtomicBoolean writebackQueued = new AtomicBoolean();
+
+  /**
+   * The last image this history wrote of each of the {@link #IMAGES} pages written most recently in
+   * the current generation, by page number: what the next write of such a page is patched against.
+   */
+  private final LinkedHashMap<Long, byte[]> images =
+      new LinkedHashMap<>(IMAGES * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+          return size() > IMAGES;
+        }
+      };
 
   private History(Path directory, boolean fsync, Executor writeback) {
     this.directory = directory;
@@ -253,7 +299,7 @@ final class History implements Closeable {
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
       ByteBuffer header = ByteBuffer.allocate(HEADER);
-      header.putLong(MAGIC).putLong(point).putLong(baseMillis).putLong(length);
+      header.putLong(MAGIC_PAGES).putLong(point).putLong(baseMillis).putLong(length);
       CRC32C crc = new CRC32C();
       crc.update(header.array(), 0, HEADER - 4);
       header.putInt((int) crc.getValue()).flip();
@@ -281,7 +327,8 @@ final class History implements Closeable {
       current.truncate(generations.lastEntry().getValue().end); // the room sized ahead
       current.close();
     }
-    Generation g = new Generation(point, baseMillis, length, path);
+    Generation g = new Generation(point, baseMillis, length, path, true);
+    images.clear(); // the new base holds the pages as they are: patches start anew
     g.pageSize = length < 0 ? 0 : readPageSize(path);
     generations.put(point, g);
     current = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -304,35 +351,111 @@ final class History implements Closeable {
           "History in " + directory + ": a batch needs a generation with a database to follow");
     }
     long at = Math.max(millis, g.lastMillis); // points never go back in time
-    ByteBuffer payload = frames.duplicate();
-    payload.limit(payload.position() + committedLength(payload, g));
-    ByteBuffer head = ByteBuffer.allocate(RECORD_HEADER + 8);
+    ByteBuffer committed = frames.duplicate();
+    committed.limit(committed.position() + committedLength(committed, g));
+    // One buffer for the whole record: its header, its time, then its pages or frames (a page
+    // takes less room than its WAL frame, whole or patched).
+    ByteBuffer record = ByteBuffer.allocate(RECORD_HEADER + 8 + committed.remaining());
+    record.position(RECORD_HEADER).putLong(at);
+    try {
+      if (g.pages) {
+        putPages(committed, g.pageSize, record);
+      } else {
+        record.put(committed);
+      }
+    } catch (RuntimeException e) {
+      images.clear(); // what they hold may be ahead of the file now
+      throw e;
+    }
+    record.flip();
+    int length = record.remaining() - RECORD_HEADER;
     CRC32C crc = new CRC32C();
-    ByteBuffer time = ByteBuffer.allocate(8).putLong(0, at);
-    crc.update(time.array());
-    crc.update(payload.duplicate());
-    head.putInt(8 + payload.remaining()).putInt((int) crc.getValue()).putLong(at).flip();
-    long length = RECORD_HEADER + 8 + payload.remaining();
-    if (g.end + length > allocated) {
-      // Sized ahead, so that appends write inside the file instead of growing it each time (a
-      // zero header after the last record ends the records, as a torn one does).
-      allocated = (g.end + length + EXTEND - 1) / EXTEND * EXTEND;
-      current.write(ByteBuffer.allocate(1), allocated - 1);
+    crc.update(record.duplicate().position(RECORD_HEADER));
+    record.putInt(0, length).putInt(4, (int) crc.getValue());
+    long total = record.remaining();
+    try {
+      if (g.end + total > allocated) {
+        // Sized ahead, so that appends write inside the file instead of growing it each time (a
+        // zero header after the last record ends the records, as a torn one does).
+        allocated = (g.end + total + EXTEND - 1) / EXTEND * EXTEND;
+        current.write(ByteBuffer.allocate(1), allocated - 1);
+      }
+      writeFully(current, record, g.end);
+    } catch (IOException | RuntimeException e) {
+      images.clear();
+      throw e;
     }
-    current.position(g.end);
-    ByteBuffer[] both = {head, payload};
-    while (payload.hasRemaining()) {
-      current.write(both);
-    }
-    g.end += length;
+    g.end += total;
     g.last++;
     g.lastMillis = at;
     synced = false;
-    unwritten += length;
+    unwritten += total;
     if (writeback != null && unwritten >= WRITEBACK_BYTES) {
       writeBack();
     }
     return g.last;
+  }
+
+  /**
+   * Writes the pages of the WAL frames in {@code frames} to {@code out}, each patched against the
+   * image this history last wrote of it when it has one and the patch is under half a page, whole
+   * otherwise; remembers each as the page's last image.
+   */
+  private void putPages(ByteBuffer frames, int pageSize, ByteBuffer out) {
+    int frame = FRAME_HEADER + pageSize;
+    for (int f = frames.position(); f < frames.limit(); f += frame) {
+      long pageNumber = Integer.toUnsignedLong(frames.getInt(f));
+      int commitPages = frames.getInt(f + 4);
+      byte[] page = new byte[pageSize];
+      frames.get(f + FRAME_HEADER, page);
+      out.putInt((int) pageNumber).putInt(commitPages);
+      byte[] before = images.get(pageNumber);
+      int headerAt = out.position();
+      if (before == null || !putPatch(before, page, out.position(headerAt + 5), pageSize / 2)) {
+        out.position(headerAt).put(WHOLE).putInt(pageSize).put(page);
+      }
+      images.put(pageNumber, page);
+    }
+  }
+
+  /**
+   * Writes the kind, length and ranges of the patch that turns {@code before} into {@code after} at
+   * {@code out}'s position (which is 5 bytes past where the kind goes), unless it would take more
+   * than {@code limit} bytes.
+   *
+   * @return whether it was written ({@code out}'s position then after it)
+   */
+  private static boolean putPatch(byte[] before, byte[] after, ByteBuffer out, int limit) {
+    int start = out.position();
+    int n = after.length;
+    int end = 0; // of the last range
+    int at = 0;
+    while (at < n) {
+      int m = Arrays.mismatch(before, at, n, after, at, n);
+      if (m < 0) {
+        break;
+      }
+      int from = at + m;
+      int to = from + 1; // the range's end so far
+      int same = 0;
+      for (int i = to; i < n && same < PATCH_GAP; i++) {
+        if (before[i] == after[i]) {
+          same++;
+        } else {
+          same = 0;
+          to = i + 1;
+        }
+      }
+      if (out.position() - start + 8 + (to - from) > limit) {
+        return false;
+      }
+      out.putInt(from - end).putInt(to - from).put(after, from, to - from);
+      end = to;
+      at = to;
+    }
+    int length = out.position() - start;
+    out.put(start - 5, PATCH).putInt(start - 4, length);
+    return true;
   }
 
   /** Asks the write-back executor to fdatasync the current generation, unless it still does. */
@@ -477,7 +600,11 @@ final class History implements Closeable {
             if (p > point) {
               return false;
             }
-            applyFrames(src, recordAt, length, pageSize, out, size);
+            if (g.pages) {
+              applyPages(src, recordAt, length, pageSize, out, size);
+            } else {
+              applyFrames(src, recordAt, length, pageSize, out, size);
+            }
             reached[0] = p;
             return true;
           });
@@ -513,6 +640,7 @@ final class History implements Closeable {
   /** Syncs and closes, noting where it ended (so the next open need not scan). */
   @Override
   public void close() throws IOException {
+    images.clear();
     if (current != null) {
       Generation g = generations.lastEntry().getValue();
       current.truncate(g.end); // the room sized ahead
@@ -528,6 +656,7 @@ final class History implements Closeable {
 
   /** Closes without noting a clean end: the next open starts over from the database. */
   void abandon() {
+    images.clear();
     try {
       if (current != null) {
         current.close();
@@ -563,14 +692,16 @@ final class History implements Closeable {
       readFully(c, b, 0);
       CRC32C crc = new CRC32C();
       crc.update(b.array(), 0, HEADER - 4);
-      if (b.getLong(0) != MAGIC || b.getInt(HEADER - 4) != (int) crc.getValue()) {
+      long magic = b.getLong(0);
+      if ((magic != MAGIC_PAGES && magic != MAGIC_FRAMES)
+          || b.getInt(HEADER - 4) != (int) crc.getValue()) {
         throw new IOException("History file " + p + " has no valid header");
       }
       long length = b.getLong(24);
       if (c.size() < HEADER + Math.max(0, length)) {
         return null;
       }
-      Generation g = new Generation(b.getLong(8), b.getLong(16), length, p);
+      Generation g = new Generation(b.getLong(8), b.getLong(16), length, p, magic == MAGIC_PAGES);
       g.pageSize = length < 0 ? 0 : readPageSize(c);
       return g;
     }
@@ -674,6 +805,73 @@ final class History implements Closeable {
       page.clear();
       readFully(src, page, f + FRAME_HEADER);
       writeFully(out, page, (pageNumber - 1) * pageSize);
+      size[0] = Math.max(size[0], pageNumber * pageSize);
+      if (commitPages != 0) {
+        size[0] = commitPages * pageSize;
+      }
+    }
+  }
+
+  /**
+   * Writes the pages of the record at {@code at} (whole or patched) into {@code out}; size[0]: the
+   * database size.
+   */
+  private static void applyPages(
+      FileChannel src, long at, int length, int pageSize, FileChannel out, long[] size)
+      throws IOException {
+    ByteBuffer body = ByteBuffer.allocate(length);
+    readFully(src, body, at);
+    byte[] page = new byte[pageSize];
+    while (body.hasRemaining()) {
+      if (body.remaining() < PAGE_HEADER) {
+        throw new IOException("A history record ends inside a page's header");
+      }
+      long pageNumber = Integer.toUnsignedLong(body.getInt());
+      long commitPages = Integer.toUnsignedLong(body.getInt());
+      byte kind = body.get();
+      int n = body.getInt();
+      if (pageNumber == 0 || n < 0 || n > body.remaining()) {
+        throw new IOException(
+            "A history record holds a page " + pageNumber + " of " + n + " bytes: corrupt");
+      }
+      long offset = (pageNumber - 1) * pageSize;
+      if (kind == WHOLE) {
+        if (n != pageSize) {
+          throw new IOException(
+              "A history record holds page "
+                  + pageNumber
+                  + " whole in "
+                  + n
+                  + " bytes, not "
+                  + pageSize);
+        }
+        body.get(page);
+      } else if (kind == PATCH) {
+        if (offset + pageSize > out.size()) {
+          throw new IOException(
+              "A history record patches page " + pageNumber + ", which the rebuilt file lacks");
+        }
+        ByteBuffer current = ByteBuffer.wrap(page);
+        readFully(out, current, offset);
+        int end = body.position() + n;
+        int to = 0;
+        while (body.position() < end) {
+          if (end - body.position() < 8) {
+            throw new IOException("A patch of page " + pageNumber + " ends inside a range");
+          }
+          int from = to + body.getInt();
+          int count = body.getInt();
+          if (from < to || count <= 0 || from + count > pageSize || count > end - body.position()) {
+            throw new IOException("A patch of page " + pageNumber + " is corrupt");
+          }
+          body.get(page, from, count);
+          to = from + count;
+        }
+      } else {
+        throw new IOException(
+            "A history record holds page " + pageNumber + " of unknown kind " + kind);
+      }
+      writeFully(out, ByteBuffer.wrap(page), offset);
       size[0] = Math.max(size[0], pageNumber * pageSize);
       if (commitPages != 0) {
         size[0] = commitPages * pageSize;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -303,6 +304,152 @@ class HistoryTest {
       assertThatThrownBy(() -> h.append(ByteBuffer.allocate(0), 3_000))
           .isInstanceOf(IllegalStateException.class);
       assertThat(h.baseLength()).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void aRowUpdatedInPlace_isKeptAsPatches_farSmallerThanItsPages_andEveryPointRebuilds()
+      throws Exception {
+    List<String> expected = new ArrayList<>();
+    int batches = 200;
+    try (History h = History.open(dir.resolve("history"), true)) {
+      h.startGeneration(dbFile, 1_000);
+      h.append(batch("INSERT INTO t VALUES (1, 'count 0')"), 1_001);
+      expected.add(rows());
+      long before = h.growth();
+      for (int i = 1; i <= batches; i++) {
+        h.append(batch("UPDATE t SET v = 'count " + i + "' WHERE k = 1"), 1_001 + i);
+        expected.add(rows());
+        if (i % 50 == 0) {
+          checkpoint(); // the WAL starts over; the history's images of the pages stay valid
+        }
+      }
+      // Whole pages would take a page (4,096 bytes) per batch; a patch of a few bytes takes tens.
+      long perBatch = (h.growth() - before) / batches;
+      assertThat(perBatch).as("history bytes per batch").isLessThan(100);
+      for (int i = 0; i <= batches; i++) {
+        assertThat(rebuilt(h, 1 + i)).as("point " + (1 + i)).isEqualTo(expected.get(i));
+      }
+    }
+    // After a clean reopen the images are gone: the next write of the page is whole, then patched.
+    try (History h = History.open(dir.resolve("history"), true)) {
+      long before = h.growth();
+      h.append(batch("UPDATE t SET v = 'reopened' WHERE k = 1"), 5_000);
+      assertThat(h.growth() - before).as("a whole page").isGreaterThan(4_096);
+      long whole = h.growth();
+      h.append(batch("UPDATE t SET v = 'patched' WHERE k = 1"), 5_001);
+      assertThat(h.growth() - whole).as("a patch").isLessThan(100);
+      assertThat(rebuilt(h, h.lastPoint() - 1)).isEqualTo("1=reopened;");
+      assertThat(rebuilt(h, h.lastPoint())).isEqualTo("1=patched;");
+    }
+  }
+
+  @Test
+  void morePagesThanItKeepsImagesOf_areWrittenWhole_whenTheirImageWasDropped_andRebuild()
+      throws Exception {
+    // Each row fills most of a page of its own: updating them in turn writes more distinct pages
+    // than the history keeps images of, so some pages go whole and some as patches.
+    int rows = History.IMAGES * 2;
+    String big = "r".repeat(3_000);
+    List<String> expected = new ArrayList<>();
+    try (History h = History.open(dir.resolve("history"), true)) {
+      h.startGeneration(dbFile, 1_000);
+      for (int k = 0; k < rows; k++) {
+        h.append(batch("INSERT INTO t VALUES (" + k + ", '" + big + k + "')"), 1_001 + k);
+        expected.add(rows());
+      }
+      long millis = 2_000;
+      for (int round = 0; round < 3; round++) {
+        for (int k = 0; k < rows; k += round + 1) {
+          String v = big.substring(0, 2_000 + round * 100 + k) + "u" + round;
+          h.append(batch("UPDATE t SET v = '" + v + "' WHERE k = " + k), millis++);
+          expected.add(rows());
+        }
+        // a batch of several rows at once, each page changed in place
+        h.append(batch("UPDATE t SET v = v || 'x' WHERE k % 5 = " + round), millis++);
+        expected.add(rows());
+      }
+      for (int p = 1; p <= expected.size(); p++) {
+        assertThat(rebuilt(h, p)).as("point " + p).isEqualTo(expected.get(p - 1));
+      }
+    }
+  }
+
+  @Test
+  void aGenerationWrittenInTheFirstFormat_wholeFrames_isRebuilt_andTakesMoreBatches()
+      throws Exception {
+    // Written here as dobj wrote generations before patches: magic DOBJHIS1, records of whole
+    // WAL frames.
+    Path history = dir.resolve("history");
+    Files.createDirectories(history);
+    byte[] base = Files.readAllBytes(dbFile);
+    ByteBuffer file = ByteBuffer.allocate(1 << 20);
+    file.putLong(0x444f424a48495331L).putLong(0).putLong(1_000).putLong(base.length);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(file.array(), 0, 32);
+    file.putInt((int) crc.getValue()).put(base);
+    List<String> expected = new ArrayList<>();
+    expected.add(rows());
+    for (int i = 1; i <= 5; i++) {
+      ByteBuffer frames = batch("INSERT INTO t VALUES (" + i + ", 'old " + i + "')");
+      expected.add(rows());
+      ByteBuffer payload =
+          ByteBuffer.allocate(8 + frames.remaining()).putLong(1_000 + i).put(frames).flip();
+      crc = new java.util.zip.CRC32C();
+      crc.update(payload.duplicate());
+      file.putInt(payload.remaining()).putInt((int) crc.getValue()).put(payload);
+    }
+    Files.write(
+        history.resolve(String.format("%016x.gen", 0)),
+        Arrays.copyOf(file.array(), file.position()));
+
+    try (History h = History.open(history, true)) {
+      assertThat(h.lastPoint()).isEqualTo(5);
+      for (int p = 0; p <= 5; p++) {
+        assertThat(rebuilt(h, p)).as("point " + p).isEqualTo(expected.get(p));
+      }
+      // It goes on in its own format, then a new generation takes the new one.
+      h.append(batch("UPDATE t SET v = 'appended' WHERE k = 1"), 2_000);
+      expected.add(rows());
+      assertThat(rebuilt(h, 6)).isEqualTo(expected.get(6));
+      checkpoint();
+      long next = h.startGeneration(dbFile, 3_000);
+      h.append(batch("UPDATE t SET v = 'new' WHERE k = 2"), 3_001);
+      long growth = h.growth();
+      h.append(batch("UPDATE t SET v = 'newer' WHERE k = 2"), 3_002);
+      assertThat(h.growth() - growth).as("patched in the new generation").isLessThan(100);
+      assertThat(rebuilt(h, 5)).isEqualTo(expected.get(5));
+      assertThat(rebuilt(h, next + 2)).isEqualTo(rows());
+    }
+  }
+
+  @Test
+  void afterARestore_theNextBatchesPatchTheRestoredPages_notTheImagesOfBefore() throws Exception {
+    try (History h = History.open(dir.resolve("history"), true)) {
+      h.startGeneration(dbFile, 1_000); // 0
+      h.append(batch("INSERT INTO t VALUES (1, 'aaaaaaaa')"), 1_001); // 1
+      for (int i = 2; i <= 10; i++) {
+        h.append(batch("UPDATE t SET v = 'bbbbbbb" + (i % 10) + "' WHERE k = 1"), 1_000 + i);
+      }
+      // Restore point 1 as the engine does: the rebuilt file replaces the database, whose WAL
+      // goes, and a generation starts from it.
+      Path restored = dir.resolve("restored.sqlite");
+      assertThat(h.rebuild(1, restored)).isTrue();
+      db.close();
+      Files.deleteIfExists(dir.resolve("object.sqlite-wal"));
+      Files.deleteIfExists(dir.resolve("object.sqlite-shm"));
+      Files.move(restored, dbFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      db = Database.openObject(dbFile);
+      walRead = 0;
+      assertThat(rows()).isEqualTo("1=aaaaaaaa;");
+      long base = h.startGeneration(dbFile, 2_000);
+      // The page as it was before the restore: patched against that image, the bytes it shares
+      // with it would be missing from the restored page.
+      h.append(batch("UPDATE t SET v = 'bbbbbbb0' WHERE k = 1"), 2_001);
+      h.append(batch("UPDATE t SET v = 'dddddddd' WHERE k = 1"), 2_002);
+      assertThat(rebuilt(h, base + 1)).isEqualTo("1=bbbbbbb0;");
+      assertThat(rebuilt(h, base + 2)).isEqualTo("1=dddddddd;");
+      assertThat(rebuilt(h, 10)).isEqualTo("1=bbbbbbb0;");
     }
   }
 }
