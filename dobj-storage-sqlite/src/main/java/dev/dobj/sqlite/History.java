@@ -50,11 +50,14 @@ import java.util.zip.CRC32C;
  * current one has grown past its base (a fresh base, so that old generations can be dropped whole
  * once they leave the retention window).
  *
- * <p><b>Durability.</b> Records are written without an fsync; {@link #sync} (on close) makes them
- * durable, and a generation that a new one follows is left to the kernel's write-back. A torn
- * record at the end of the last generation is cut when the history is opened; a rebuild that finds
- * an older generation's records cut short refuses rather than restore an earlier state. A
- * generation's header and base are fsync'd (with the directory) before its first record.
+ * <p><b>Durability.</b> Nothing is fsync'd as it is written: {@link #sync} (on close) makes the
+ * current generation durable, with the directory, and a generation that a new one follows is left
+ * to the kernel's write-back. A torn record at the end of the last generation is cut when the
+ * history is opened; a rebuild that finds an older generation's records cut short refuses rather
+ * than restore an earlier state. A generation's header holds the CRC of its base, so a rebuild
+ * whose base did not all reach the disk refuses too (before {@code DOBJHIS2}, the base was fsync'd
+ * with the directory before its first record: two flushes more per object created, emptied or
+ * restored, and per history started anew).
  *
  * <p><b>Write-back.</b> Given a {@code writeback} executor, each MiB of records appended is
  * fdatasync'd there, off the object's lock, as it goes: left to the kernel, a busy object's records
@@ -87,7 +90,15 @@ final class History implements Closeable {
    */
   static final int IMAGES = 8;
 
-  private static final int HEADER = 8 + 8 + 8 + 8 + 4;
+  /** A DOBJHIS1 header: magic, first point, base time, base length, CRC of what precedes. */
+  private static final int HEADER_FRAMES = 8 + 8 + 8 + 8 + 4;
+
+  /** A DOBJHIS2 header: the same, and the CRC of the base before the header's own. */
+  private static final int HEADER_PAGES = 8 + 8 + 8 + 8 + 4 + 4;
+
+  /** The chunk a base is copied in (its CRC computed on the way). */
+  private static final int COPY_CHUNK = 1 << 20;
+
   private static final int RECORD_HEADER = 4 + 4;
   private static final int FRAME_HEADER = 24;
   private static final Pattern GENERATION = Pattern.compile("[0-9a-f]{16}\\.gen");
@@ -104,24 +115,29 @@ final class History implements Closeable {
     final long baseLength; // -1: no database
     final Path path;
     final boolean pages; // DOBJHIS2: pages, whole or patched; else whole WAL frames
+    final int header; // its header's length: where the base starts
+    final int baseCrc; // DOBJHIS2: the CRC32C of the base
     int pageSize; // of its database (0: none)
     long last; // the last point it holds
     long lastMillis; // the commit time of the last point
     long end; // where the next record goes
 
-    Generation(long first, long baseMillis, long baseLength, Path path, boolean pages) {
+    Generation(
+        long first, long baseMillis, long baseLength, Path path, boolean pages, int baseCrc) {
       this.first = first;
       this.baseMillis = baseMillis;
       this.baseLength = baseLength;
       this.path = path;
       this.pages = pages;
+      this.header = pages ? HEADER_PAGES : HEADER_FRAMES;
+      this.baseCrc = baseCrc;
       this.last = first;
       this.lastMillis = baseMillis;
-      this.end = HEADER + Math.max(0, baseLength);
+      this.end = recordsStart();
     }
 
     long recordsStart() {
-      return HEADER + Math.max(0, baseLength);
+      return header + Math.max(0, baseLength);
     }
   }
 
@@ -135,6 +151,7 @@ final class History implements Closeable {
   private final Executor writeback; // null: the kernel's write-back alone
   private long unwritten; // bytes appended since the last write-back was asked for
   private final AtomicBoolean writebackQueued = new AtomicBoolean();
+  private boolean directoryUnsynced; // a generation was renamed into place since the last sync
 
   /**
    * The last image this history wrote of each of the {@link #IMAGES} pages written most recently in
@@ -292,34 +309,33 @@ final class History implements Closeable {
     Path path = directory.resolve(String.format(Locale.ROOT, "%016x.gen", point));
     Path partial = directory.resolve(path.getFileName() + ".partial");
     long length = image != null ? image.remaining() : file != null ? Files.size(file) : -1;
+    CRC32C baseCrc = new CRC32C();
     try (FileChannel c =
         FileChannel.open(
             partial,
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
-      ByteBuffer header = ByteBuffer.allocate(HEADER);
-      header.putLong(MAGIC_PAGES).putLong(point).putLong(baseMillis).putLong(length);
-      CRC32C crc = new CRC32C();
-      crc.update(header.array(), 0, HEADER - 4);
-      header.putInt((int) crc.getValue()).flip();
-      writeFully(c, header, 0);
       if (image != null) {
-        writeFully(c, image.duplicate(), HEADER);
+        baseCrc.update(image.duplicate());
+        writeFully(c, image.duplicate(), HEADER_PAGES);
       } else if (file != null) {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-          long at = 0;
-          while (at < length) {
-            at += in.transferTo(at, length - at, c.position(HEADER + at));
-          }
+          copy(in, 0, c, HEADER_PAGES, length, baseCrc);
         }
       }
-      if (fsync) {
-        c.force(true);
-      }
+      ByteBuffer header = ByteBuffer.allocate(HEADER_PAGES);
+      header.putLong(MAGIC_PAGES).putLong(point).putLong(baseMillis).putLong(length);
+      header.putInt((int) baseCrc.getValue());
+      CRC32C crc = new CRC32C();
+      crc.update(header.array(), 0, HEADER_PAGES - 4);
+      header.putInt((int) crc.getValue()).flip();
+      writeFully(c, header, 0);
     }
+    // Neither fsync'd nor its directory: the base's CRC tells a rebuild whether it all reached the
+    // disk, and close() syncs it with its records (and the directory).
     Files.move(partial, path, StandardCopyOption.ATOMIC_MOVE);
-    syncDirectory();
+    directoryUnsynced = fsync;
     if (current != null) {
       // Not fsync'd here: that would flush the whole generation (up to tens of MiB) while the
       // object's lock is held; the kernel writes it back soon, and a rebuild that finds records
@@ -327,9 +343,9 @@ final class History implements Closeable {
       current.truncate(generations.lastEntry().getValue().end); // the room sized ahead
       current.close();
     }
-    Generation g = new Generation(point, baseMillis, length, path, true);
+    Generation g = new Generation(point, baseMillis, length, path, true, (int) baseCrc.getValue());
     images.clear(); // the new base holds the pages as they are: patches start anew
-    g.pageSize = length < 0 ? 0 : readPageSize(path);
+    g.pageSize = length < 0 ? 0 : readPageSize(path, g.header);
     generations.put(point, g);
     current = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     allocated = current.size();
@@ -587,9 +603,22 @@ final class History implements Closeable {
                 StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
-      long at = 0;
-      while (at < g.baseLength) {
-        at += src.transferTo(HEADER + at, g.baseLength - at, out.position(at));
+      if (g.pages) {
+        CRC32C crc = new CRC32C();
+        copy(src, g.header, out, 0, g.baseLength, crc);
+        if ((int) crc.getValue() != g.baseCrc) {
+          throw new IOException(
+              "The history lost point "
+                  + point
+                  + ": the base of its generation (from point "
+                  + g.first
+                  + ") did not reach the disk whole (a power loss)");
+        }
+      } else {
+        long at = 0;
+        while (at < g.baseLength) {
+          at += src.transferTo(g.header + at, g.baseLength - at, out.position(at));
+        }
       }
       int pageSize = pageSize(out);
       long[] size = {g.baseLength};
@@ -647,6 +676,10 @@ final class History implements Closeable {
       sync();
       current.close();
       current = null;
+      if (directoryUnsynced) {
+        syncDirectory(); // the last generation's name, renamed into place when it started
+        directoryUnsynced = false;
+      }
       Files.writeString(
           directory.resolve(CLEAN), g.first + " " + g.end + " " + g.last + " " + g.lastMillis);
     } else if (generations.isEmpty()) {
@@ -685,38 +718,65 @@ final class History implements Closeable {
 
   private static Generation readHeader(Path p) throws IOException {
     try (FileChannel c = FileChannel.open(p, StandardOpenOption.READ)) {
-      if (c.size() < HEADER) {
+      if (c.size() < 8) {
         return null;
       }
-      ByteBuffer b = ByteBuffer.allocate(HEADER);
+      ByteBuffer m = ByteBuffer.allocate(8);
+      readFully(c, m, 0);
+      long magic = m.getLong(0);
+      int headerLength = magic == MAGIC_FRAMES ? HEADER_FRAMES : HEADER_PAGES;
+      if (c.size() < headerLength) {
+        return null;
+      }
+      ByteBuffer b = ByteBuffer.allocate(headerLength);
       readFully(c, b, 0);
       CRC32C crc = new CRC32C();
-      crc.update(b.array(), 0, HEADER - 4);
-      long magic = b.getLong(0);
+      crc.update(b.array(), 0, headerLength - 4);
       if ((magic != MAGIC_PAGES && magic != MAGIC_FRAMES)
-          || b.getInt(HEADER - 4) != (int) crc.getValue()) {
+          || b.getInt(headerLength - 4) != (int) crc.getValue()) {
         throw new IOException("History file " + p + " has no valid header");
       }
       long length = b.getLong(24);
-      if (c.size() < HEADER + Math.max(0, length)) {
+      if (c.size() < headerLength + Math.max(0, length)) {
         return null;
       }
-      Generation g = new Generation(b.getLong(8), b.getLong(16), length, p, magic == MAGIC_PAGES);
-      g.pageSize = length < 0 ? 0 : readPageSize(c);
+      boolean pages = magic == MAGIC_PAGES;
+      Generation g =
+          new Generation(b.getLong(8), b.getLong(16), length, p, pages, pages ? b.getInt(32) : 0);
+      g.pageSize = length < 0 ? 0 : readPageSize(c, g.header);
       return g;
     }
   }
 
-  private static int readPageSize(Path generation) throws IOException {
+  private static int readPageSize(Path generation, int header) throws IOException {
     try (FileChannel c = FileChannel.open(generation, StandardOpenOption.READ)) {
-      return readPageSize(c);
+      return readPageSize(c, header);
+    }
+  }
+
+  /**
+   * Copies {@code length} bytes from {@code in} at {@code from} to {@code out} at {@code to},
+   * adding them to {@code crc}.
+   */
+  private static void copy(
+      FileChannel in, long from, FileChannel out, long to, long length, CRC32C crc)
+      throws IOException {
+    ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(COPY_CHUNK, Math.max(1, length)));
+    long at = 0;
+    while (at < length) {
+      chunk.clear().limit((int) Math.min(chunk.capacity(), length - at));
+      readFully(in, chunk, from + at); // flips it
+      crc.update(chunk.duplicate());
+      int n = chunk.remaining();
+      writeFully(out, chunk, to + at);
+      at += n;
     }
   }
 
   /** The page size written in the base's database header. */
-  private static int readPageSize(FileChannel generation) throws IOException {
+  private static int readPageSize(FileChannel generation, int header) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(2);
-    readFully(generation, b, HEADER + 16);
+    readFully(generation, b, header + 16);
     int size = Short.toUnsignedInt(b.getShort(0));
     return size == 1 ? 65536 : size;
   }

@@ -452,4 +452,43 @@ class HistoryTest {
       assertThat(rebuilt(h, 10)).isEqualTo("1=bbbbbbb0;");
     }
   }
+
+  @Test
+  void aBaseThatDidNotAllReachTheDisk_refusesItsPoints_andTheGenerationsBeforeItStay()
+      throws Exception {
+    Path history = dir.resolve("history");
+    String atOne;
+    long second;
+    try (History h = History.open(history, true)) {
+      h.startGeneration(dbFile, 1_000); // 0
+      h.append(batch("INSERT INTO t VALUES (1, 'one')"), 1_001); // 1
+      atOne = rows();
+      checkpoint();
+      second = h.startGeneration(dbFile, 2_000); // 2
+      h.append(batch("INSERT INTO t VALUES (2, 'two')"), 2_001); // 3
+    }
+    // A power loss: a block of the second generation's base never reached the disk (bases are not
+    // fsync'd when a generation starts), though its header and records did: what it holds there
+    // is what the disk held before.
+    Path gen = history.resolve(String.format("%016x.gen", second));
+    byte[] stale = new byte[512];
+    Arrays.fill(stale, (byte) 0x5a);
+    try (FileChannel c = FileChannel.open(gen, StandardOpenOption.WRITE)) {
+      c.write(ByteBuffer.wrap(stale), 40 + 1_024); // inside the base, past its 40-byte header
+    }
+    try (History h = History.open(history, true)) {
+      assertThat(h.lastPoint()).isEqualTo(3);
+      assertThat(rebuilt(h, 1)).isEqualTo(atOne);
+      Path target = dir.resolve("lost.sqlite");
+      for (long p : new long[] {second, second + 1}) {
+        assertThatThrownBy(() -> h.rebuild(p, target))
+            .isInstanceOf(IOException.class)
+            .hasMessage(
+                "The history lost point "
+                    + p
+                    + ": the base of its generation (from point 2) did not reach the disk whole"
+                    + " (a power loss)");
+      }
+    }
+  }
 }
