@@ -50,14 +50,13 @@ import java.util.zip.CRC32C;
  * current one has grown past its base (a fresh base, so that old generations can be dropped whole
  * once they leave the retention window).
  *
- * <p><b>Durability.</b> Nothing is fsync'd as it is written: {@link #sync} (on close) makes the
- * current generation durable, with the directory, and a generation that a new one follows is left
- * to the kernel's write-back. A torn record at the end of the last generation is cut when the
- * history is opened; a rebuild that finds an older generation's records cut short refuses rather
- * than restore an earlier state. A generation's header holds the CRC of its base, so a rebuild
- * whose base did not all reach the disk refuses too (before {@code DOBJHIS2}, the base was fsync'd
- * with the directory before its first record: two flushes more per object created, emptied or
- * restored, and per history started anew).
+ * <p><b>Durability.</b> Records are written without an fsync; {@link #sync} (on close) makes them
+ * durable, and a generation that a new one follows is left to the kernel's write-back. A torn
+ * record at the end of the last generation is cut when the history is opened; a rebuild that finds
+ * an older generation's records cut short refuses rather than restore an earlier state. A
+ * generation's header and base are fsync'd (with the directory) before its first record, and (from
+ * {@code DOBJHIS2}) its header holds the CRC of its base, which a rebuild checks: a base damaged on
+ * the disk is refused, not restored.
  *
  * <p><b>Write-back.</b> Given a {@code writeback} executor, each MiB of records appended is
  * fdatasync'd there, off the object's lock, as it goes: left to the kernel, a busy object's records
@@ -151,7 +150,6 @@ final class History implements Closeable {
   private final Executor writeback; // null: the kernel's write-back alone
   private long unwritten; // bytes appended since the last write-back was asked for
   private final AtomicBoolean writebackQueued = new AtomicBoolean();
-  private boolean directoryUnsynced; // a generation was renamed into place since the last sync
 
   /**
    * The last image this history wrote of each of the {@link #IMAGES} pages written most recently in
@@ -331,11 +329,12 @@ final class History implements Closeable {
       crc.update(header.array(), 0, HEADER_PAGES - 4);
       header.putInt((int) crc.getValue()).flip();
       writeFully(c, header, 0);
+      if (fsync) {
+        c.force(true);
+      }
     }
-    // Neither fsync'd nor its directory: the base's CRC tells a rebuild whether it all reached the
-    // disk, and close() syncs it with its records (and the directory).
     Files.move(partial, path, StandardCopyOption.ATOMIC_MOVE);
-    directoryUnsynced = fsync;
+    syncDirectory();
     if (current != null) {
       // Not fsync'd here: that would flush the whole generation (up to tens of MiB) while the
       // object's lock is held; the kernel writes it back soon, and a rebuild that finds records
@@ -612,7 +611,7 @@ final class History implements Closeable {
                   + point
                   + ": the base of its generation (from point "
                   + g.first
-                  + ") did not reach the disk whole (a power loss)");
+                  + ") is damaged (its CRC does not match)");
         }
       } else {
         long at = 0;
@@ -676,10 +675,6 @@ final class History implements Closeable {
       sync();
       current.close();
       current = null;
-      if (directoryUnsynced) {
-        syncDirectory(); // the last generation's name, renamed into place when it started
-        directoryUnsynced = false;
-      }
       Files.writeString(
           directory.resolve(CLEAN), g.first + " " + g.end + " " + g.last + " " + g.lastMillis);
     } else if (generations.isEmpty()) {

@@ -454,8 +454,7 @@ class HistoryTest {
   }
 
   @Test
-  void aBaseThatDidNotAllReachTheDisk_refusesItsPoints_andTheGenerationsBeforeItStay()
-      throws Exception {
+  void aBaseDamagedOnTheDisk_refusesItsPoints_andTheGenerationsBeforeItStay() throws Exception {
     Path history = dir.resolve("history");
     String atOne;
     long second;
@@ -467,9 +466,8 @@ class HistoryTest {
       second = h.startGeneration(dbFile, 2_000); // 2
       h.append(batch("INSERT INTO t VALUES (2, 'two')"), 2_001); // 3
     }
-    // A power loss: a block of the second generation's base never reached the disk (bases are not
-    // fsync'd when a generation starts), though its header and records did: what it holds there
-    // is what the disk held before.
+    // A block of the second generation's base goes bad on the disk (or a file system lost it),
+    // while its header and records are intact.
     Path gen = history.resolve(String.format("%016x.gen", second));
     byte[] stale = new byte[512];
     Arrays.fill(stale, (byte) 0x5a);
@@ -486,8 +484,8 @@ class HistoryTest {
             .hasMessage(
                 "The history lost point "
                     + p
-                    + ": the base of its generation (from point 2) did not reach the disk whole"
-                    + " (a power loss)");
+                    + ": the base of its generation (from point 2) is damaged (its CRC does not"
+                    + " match)");
       }
     }
   }
