@@ -175,6 +175,39 @@ class PointInTimeRecoveryTest extends StorageTestBase {
   }
 
   @Test
+  void aValueRewrittenManyTimes_restoresToEachBookmark_acrossRestoresAndARestart() {
+    // A hot key rewritten in place: most of the history is patches of the same few pages.
+    Ledger l = ledger("hot");
+    java.util.List<String> bookmarks = new java.util.ArrayList<>();
+    for (int i = 1; i <= 120; i++) {
+      l.put("n", "value " + i);
+      l.setNote("note " + i);
+      if (i % 20 == 0) {
+        bookmarks.add(l.bookmark()); // after writes 20, 40, ..., 120
+      }
+    }
+    String undo = restore("hot", bookmarks.get(1));
+    assertThat(ledger("hot").get("n")).contains("value 40");
+    assertThat(ledger("hot").note()).isEqualTo("note 40");
+    // Writes after the restore patch the restored pages, not the ones from before it.
+    for (int i = 1; i <= 30; i++) {
+      ledger("hot").put("n", "after " + i);
+    }
+    String afterRestore = ledger("hot").bookmark();
+    restart();
+    for (int i = 0; i < bookmarks.size(); i++) {
+      restore("hot", bookmarks.get(i));
+      assertThat(ledger("hot").get("n")).as("bookmark " + i).contains("value " + (20 * (i + 1)));
+      assertThat(ledger("hot").note()).isEqualTo("note " + (20 * (i + 1)));
+    }
+    restore("hot", afterRestore);
+    assertThat(ledger("hot").get("n")).contains("after 30");
+    assertThat(ledger("hot").note()).isEqualTo("note 40");
+    restore("hot", undo);
+    assertThat(ledger("hot").get("n")).contains("value 120");
+  }
+
+  @Test
   void bookmarksSortInTheOrderOfTheirStates_andOutliveARestart() {
     Ledger l = ledger("a");
     l.put("k", "1");
