@@ -223,8 +223,6 @@ final class History implements Closeable {
         h.current.truncate(last.end); // a torn record, or room sized ahead
       }
       h.allocated = last.end;
-    } else {
-      h.wasClean = closedAt != null;
     }
     return h;
   }
@@ -249,7 +247,8 @@ final class History implements Closeable {
   /**
    * Whether the history was closed (and synced) last time, so that it holds every batch the
    * database committed until then; false after a crash, when the database may hold later batches
-   * than the history (the caller then starts a generation from the database as it is).
+   * than the history (the caller then starts a generation from the database as it is), and false
+   * for a history without a generation (there is nothing to go on from).
    */
   boolean wasClean() {
     return wasClean;
@@ -677,9 +676,9 @@ final class History implements Closeable {
       current = null;
       Files.writeString(
           directory.resolve(CLEAN), g.first + " " + g.end + " " + g.last + " " + g.lastMillis);
-    } else if (generations.isEmpty()) {
-      Files.writeString(directory.resolve(CLEAN), "-1 0 -1 -1");
     }
+    // Without a generation there is nothing to go on from, and nothing to note: no file (an
+    // object is created with its history opened and closed once before its first generation).
   }
 
   /** Closes without noting a clean end: the next open starts over from the database. */

@@ -489,4 +489,18 @@ class HistoryTest {
       }
     }
   }
+
+  @Test
+  void aHistoryWithoutAGeneration_leavesNoFileWhenClosed_andHasNothingToGoOnFrom()
+      throws Exception {
+    Path history = dir.resolve("history");
+    History.open(history, true).close(); // as for an object created: opened, closed, reopened
+    try (Stream<Path> files = Files.list(history)) {
+      assertThat(files).isEmpty();
+    }
+    try (History h = History.open(history, true)) {
+      assertThat(h.wasClean()).isFalse();
+      assertThat(h.lastPoint()).isEqualTo(-1);
+    }
+  }
 }
