@@ -16,8 +16,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Durable writes per second through dobj against raw sqlite-jdbc on the same disk, in both
@@ -37,6 +40,8 @@ import java.util.concurrent.atomic.LongAdder;
  * [data-dir]}
  */
 public final class StorageThroughput {
+  private static final Logger LOG = LoggerFactory.getLogger(StorageThroughput.class);
+
   private StorageThroughput() {}
 
   /** The benchmark's object. */
@@ -75,10 +80,10 @@ public final class StorageThroughput {
     Path root =
         args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("dobj-storage-bench");
     Duration each = Duration.ofMillis((long) (seconds * 1000));
-    System.out.printf(
-        "JDK %s, %d cores, data in %s, %s per run, %d runs (medians)%n",
+    report(
+        "JDK %s, %d cores, data in %s, %s per run, %d runs (medians)",
         Runtime.version(), Runtime.getRuntime().availableProcessors(), root, each, runs);
-    System.out.printf("%-48s %14s %14s%n", "scenario", "fsync /s", "os /s");
+    report("%-48s %14s %14s", "scenario", "fsync /s", "os /s");
     String[][] rows = {
       {"baseline sqlite-jdbc, 1 thread, 1 file", "b1"},
       {"baseline sqlite-jdbc, 32 threads, 1,000 files", "b1000"},
@@ -108,8 +113,8 @@ public final class StorageThroughput {
       }
     }
     for (int i = 0; i < chosen.size(); i++) {
-      System.out.printf(
-          "%-48s %,14.0f %,14.0f   fsync runs: %s%n",
+      report(
+          "%-48s %,14.0f %,14.0f   fsync runs: %s",
           chosen.get(i)[0], median(fsync[i]), median(os[i]), Arrays.toString(fsync[i]));
     }
     if (!only.isEmpty() && !List.of(only.split(",")).contains("reads")) {
@@ -119,8 +124,12 @@ public final class StorageThroughput {
     for (int r = 0; r < runs; r++) {
       reads[r] = cachedReads(root.resolve("reads-" + r), each);
     }
-    System.out.printf(
-        "%-48s %,14.0f%n", "dobj cached reads, 1 object (in-object get)", median(reads));
+    report("%-48s %,14.0f", "dobj cached reads, 1 object (in-object get)", median(reads));
+  }
+
+  /** One line of the results, through the log (slf4j-simple writes it to stderr). */
+  private static void report(String format, Object... args) {
+    LOG.info(String.format(Locale.ROOT, format, args));
   }
 
   private static double median(double[] xs) {

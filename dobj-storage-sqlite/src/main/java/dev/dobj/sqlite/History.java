@@ -371,23 +371,18 @@ final class History implements Closeable {
     // takes less room than its WAL frame, whole or patched).
     ByteBuffer record = ByteBuffer.allocate(RECORD_HEADER + 8 + committed.remaining());
     record.position(RECORD_HEADER).putLong(at);
+    long total;
     try {
       if (g.pages) {
         putPages(committed, g.pageSize, record);
       } else {
         record.put(committed);
       }
-    } catch (RuntimeException e) {
-      images.clear(); // what they hold may be ahead of the file now
-      throw e;
-    }
-    record.flip();
-    int length = record.remaining() - RECORD_HEADER;
-    CRC32C crc = new CRC32C();
-    crc.update(record.duplicate().position(RECORD_HEADER));
-    record.putInt(0, length).putInt(4, (int) crc.getValue());
-    long total = record.remaining();
-    try {
+      record.flip();
+      CRC32C crc = new CRC32C();
+      crc.update(record.duplicate().position(RECORD_HEADER));
+      record.putInt(0, record.remaining() - RECORD_HEADER).putInt(4, (int) crc.getValue());
+      total = record.remaining();
       if (g.end + total > allocated) {
         // Sized ahead, so that appends write inside the file instead of growing it each time (a
         // zero header after the last record ends the records, as a torn one does).
@@ -396,7 +391,7 @@ final class History implements Closeable {
       }
       writeFully(current, record, g.end);
     } catch (IOException | RuntimeException e) {
-      images.clear();
+      images.clear(); // what they hold may be ahead of the file now
       throw e;
     }
     g.end += total;
