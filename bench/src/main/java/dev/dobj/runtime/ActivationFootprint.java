@@ -7,6 +7,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Heap cost of an idle activation: activates {@code N} objects of an empty class (one call each),
@@ -18,6 +21,8 @@ import java.util.List;
  * bench/target/benchmarks.jar dev.dobj.runtime.ActivationFootprint 100000}
  */
 public final class ActivationFootprint {
+  private static final Logger LOG = LoggerFactory.getLogger(ActivationFootprint.class);
+
   private ActivationFootprint() {}
 
   public static void main(String[] args) throws Exception {
@@ -46,14 +51,16 @@ public final class ActivationFootprint {
       }
       long activated = settledHeap(memory) - start;
       int threads = Thread.activeCount();
-      System.out.printf(
-          "activations: %d live, heap %.1f bytes each; baseline instance %.1f bytes each;"
-              + " runtime cost %.1f bytes per idle object; platform threads alive: %d%n",
-          runtime.liveObjects("EMPTY"),
-          activated / (double) n,
-          baselineBytes / (double) n,
-          (activated - baselineBytes) / (double) n,
-          threads);
+      LOG.info(
+          String.format(
+              Locale.ROOT,
+              "activations: %d live, heap %.1f bytes each; baseline instance %.1f bytes each;"
+                  + " runtime cost %.1f bytes per idle object; platform threads alive: %d",
+              runtime.liveObjects("EMPTY"),
+              activated / (double) n,
+              baselineBytes / (double) n,
+              (activated - baselineBytes) / (double) n,
+              threads));
     }
   }
 
